@@ -56,6 +56,8 @@ def build(src: Path, execute: bool = True, timeout: int = 900) -> Path:
     strip_widget_state(nb)
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
+        if cell.cell_type == "code" and cell.source.lstrip().startswith("# Solution"):
+            cell.metadata["jupyter"] = {"source_hidden": True}  # collapsed until clicked
     nbformat.write(nb, out)
     return out
 

@@ -1,0 +1,5 @@
+"""Widget builders, one module per lesson family. Core ipywidgets only (7.7 and 8.x).
+
+Each builder returns a widget whose callback calls a plain course_utils function, so tests
+can drive the function directly and check the widget by setting values.
+"""
