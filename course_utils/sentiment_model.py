@@ -14,7 +14,7 @@ from .offline_models import _weights_ok, minilm_dir
 from .quiet import quiet_libraries, silenced
 from .tweets import LABELS, tweet_splits
 
-CACHE_NAME = "minilm-tweet-sentiment-v1"
+CACHE_NAME = "minilm-tweet-sentiment-v2"
 TRAIN_PER_CLASS, EPOCHS, SEED = 500, 2, 0
 
 

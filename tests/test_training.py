@@ -1,0 +1,43 @@
+import numpy as np
+import pytest
+import torch
+from sklearn.metrics import accuracy_score, f1_score
+from transformers import BertConfig, BertForSequenceClassification
+
+from course_utils.errors import BadInputError
+from course_utils.offline_models import minilm_dir
+from course_utils.training import accuracy, check_labels, macro_f1, predict_classifier, train_classifier
+
+
+def test_metrics_match_sklearn():
+    rng = np.random.default_rng(0)
+    gold, pred = rng.integers(0, 3, 200), rng.integers(0, 3, 200)
+    assert accuracy(pred, gold) == pytest.approx(accuracy_score(gold, pred))
+    assert macro_f1(pred, gold, 3) == pytest.approx(f1_score(gold, pred, average="macro"))
+
+
+def test_label_mismatch_is_explained():
+    with pytest.raises(BadInputError, match="num_labels=2"):
+        check_labels([0, 1, 2], num_labels=2)
+
+
+def test_training_a_tiny_classifier_learns_a_separable_task():
+    from transformers import AutoTokenizer
+    tok = AutoTokenizer.from_pretrained(minilm_dir())
+    torch.manual_seed(0)
+    model = BertForSequenceClassification(BertConfig(vocab_size=tok.vocab_size, hidden_size=32, num_hidden_layers=1,
+                                                     num_attention_heads=2, intermediate_size=64, num_labels=2))
+    texts = ["good great fine"] * 16 + ["bad awful terrible"] * 16
+    labels = [1] * 16 + [0] * 16
+    res = train_classifier(model, tok, texts, labels, epochs=8, batch_size=8, lr=3e-3)
+    assert res.steps == 32 and np.mean(res.losses[-4:]) < np.mean(res.losses[:4])
+    assert accuracy(predict_classifier(model, tok, texts), labels) == 1.0
+
+
+def test_all_frozen_is_a_clear_error():
+    model = BertForSequenceClassification(BertConfig(vocab_size=50, hidden_size=8, num_hidden_layers=1,
+                                                     num_attention_heads=2, intermediate_size=8, num_labels=2))
+    for p in model.parameters():
+        p.requires_grad = False
+    with pytest.raises(BadInputError, match="frozen"):
+        train_classifier(model, None, ["a b c"], [0])
