@@ -1,10 +1,12 @@
 """Where course_utils keeps what it builds once (converted models, trained models, data).
 
 Writes are atomic: build into a temporary folder next to the target, then rename it into
-place, so two kernels starting at once never see a half-written cache.
+place, so two kernels starting at once never see a half-written cache. Where the OS offers
+file locks, a second kernel also waits for the first one's build instead of repeating it.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -27,6 +29,22 @@ def is_complete(folder: Path) -> bool:
     return (Path(folder) / MARKER).is_file()
 
 
+@contextlib.contextmanager
+def _build_lock(name: str):
+    """An exclusive lock per cache entry (POSIX); elsewhere no lock: the rename still protects."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    with open(cache_root() / f".{name}.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def build_once(name: str, build: Callable[[Path], dict], *, validate: Callable[[Path], bool] | None = None) -> Path:
     """Return cache_root()/name, building it with `build(tmp_folder)` if absent or broken.
 
@@ -37,6 +55,13 @@ def build_once(name: str, build: Callable[[Path], dict], *, validate: Callable[[
     target = cache_root() / name
     if is_complete(target) and (validate is None or validate(target)):
         return target
+    with _build_lock(name):
+        return _build(name, target, build, validate)
+
+
+def _build(name, target, build, validate) -> Path:
+    if is_complete(target) and (validate is None or validate(target)):
+        return target  # built by another process while we waited for the lock
     if target.exists():
         shutil.rmtree(target, ignore_errors=True)  # corrupted or half-written: rebuild
     tmp = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=cache_root()))

@@ -15,6 +15,8 @@ def tmp_cache(tmp_path, monkeypatch):
 
 
 def _slow_build(out: Path) -> dict:
+    with open(out.parent / "builds.log", "a") as log:  # count how many processes built
+        log.write("built\n")
     for i in range(5):  # several files written over time: a reader must never see half of them
         (out / f"part{i}.txt").write_text(str(i) * 1000)
         time.sleep(0.05)
@@ -87,4 +89,5 @@ def test_concurrent_first_runs_leave_one_whole_cache(tmp_cache):
         assert p.exitcode == 0
     expected = sorted([f"part{i}.txt" for i in range(5)] + [cache.MARKER])
     assert all(r == expected for r in results)
-    assert not [p for p in tmp_cache.iterdir() if p.name.startswith(".shared.")]  # no temp folders left
+    assert not [p for p in tmp_cache.iterdir() if p.is_dir() and p.name.startswith(".shared.")]  # no temp left
+    assert (tmp_cache / "builds.log").read_text().count("built") == 1  # the others waited for it
