@@ -1,0 +1,389 @@
+# %% [markdown]
+# # 07 · Image generation: a small text-to-image diffusion model
+#
+# [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/genai-course/transformers-genai-workbook/blob/main/notebooks/week4/07_image_generation.ipynb)
+#
+# **What you will learn**
+# - how a diffusion model (확산 모델) makes an image: add noise step by step (forward noising, 순방향 노이즈), then learn to remove it (reverse sampling, 역방향 샘플링)
+# - what the network actually learns: to predict the noise (노이즈 예측)
+# - why a fresh noise seed gives a different image: randomness (랜덤성)
+# - how text steers the image: prompt → vector from a real sentence encoder (text embedding, 텍스트 임베딩) → features → pixels
+# - classifier-free guidance (분류기 없는 가이던스): a knob that trades variety for obedience
+# - how to *measure* a generator (평가): an independent classifier scores whether samples show the asked digit, and how diverse (다양성) they are
+#
+# We train everything here, on the 1,797 handwritten 8×8 digits that ship with scikit-learn, in
+# about a minute on a laptop CPU. The same ideas run Stable Diffusion; its code is at the end (online + GPU only).
+
+# %%
+# Setup: on Colab this fetches the workbook's helpers; on your machine it does nothing extra.
+import sys
+if "google.colab" in sys.modules:
+    import subprocess
+    subprocess.run("git clone -q --depth 1 https://github.com/genai-course/transformers-genai-workbook "
+                   "/content/workbook && bash /content/workbook/scripts/colab_setup.sh", shell=True, check=True)
+    sys.path.insert(0, "/content/workbook")
+
+import course_utils as cu
+device = cu.setup_lesson("07")   # mode (online/offline and why), device, seed, models used
+
+# %%
+# %matplotlib inline
+import time
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+
+from course_utils import diffusion as D
+from course_utils import digits as G
+from course_utils import text_condition as TC
+from course_utils import text_to_digits as TT
+
+# %% [markdown]
+# ## 1. The data, and an independent judge
+#
+# Each image is 8×8 pixels, stored as a vector of 64 numbers scaled to [-1, 1] (-1 = paper, +1 = ink).
+# To *measure* generated images later we train a separate classifier (an SVM) on real digits only.
+# It never helps train the generator; it only reads the results, like a human grader would.
+
+# %%
+data = G.load_digit_data()
+print("images:", tuple(data.x.shape), " labels:", tuple(data.y.shape),
+      " pixel range:", float(data.x.min()), "to", float(data.x.max()))
+judge = G.digit_judge()
+print(f"judge (SVM on real digits) accuracy on 450 real digits it never saw: {judge.test_accuracy:.3f}")
+fig = G.image_grid_figure(data.x[:20], titles=data.y[:20].tolist(), title="real digits (label above)")
+display(fig)
+
+# %%
+# Self-check: the judge reads real digits almost perfectly, so its verdict on generated ones means something.
+assert judge.test_accuracy > 0.95
+
+# %% [markdown]
+# ## 2. Forward noising (순방향 노이즈): from a digit to pure noise
+#
+# A noise schedule says how much Gaussian noise is added at each of T = 200 steps (β grows
+# linearly). Step by step noise would be slow, but it adds up to one closed-form jump:
+#
+# $x_t = \sqrt{\bar\alpha_t}\,x_0 + \sqrt{1-\bar\alpha_t}\,\varepsilon$, with $\varepsilon \sim N(0, I)$ and $\bar\alpha_t = \prod_{s\le t}(1-\beta_s)$.
+#
+# $\bar\alpha_t$ is the share of the image's signal that is left at step t.
+
+# %%
+schedule = D.linear_schedule(200)
+levels = [0, 10, 25, 50, 75, 100, 150, 199]
+x0 = data.x[7:8]                                     # one image (a 7)
+gen = torch.Generator().manual_seed(0)
+noise = torch.randn(1, 64, generator=gen)
+noisy = torch.cat([D.q_sample(x0, torch.tensor([t]), noise, schedule) for t in levels])
+for t in levels:
+    print(f"t={t:3d}  signal kept sqrt(abar)={schedule.alpha_bars[t].sqrt():.3f}  noise sqrt(1-abar)={(1 - schedule.alpha_bars[t]).sqrt():.3f}")
+fig = G.image_grid_figure(noisy, titles=[f"t={t}" for t in levels], title="one digit, more and more noise")
+display(fig)
+
+# %%
+# Self-check: at the last step the whole data set looks like pure noise: mean ~0, standard deviation ~1.
+n = len(data.x)
+xT = D.q_sample(data.x, torch.full((n,), 199), torch.randn(n, 64, generator=gen), schedule)
+print(f"x_T over all digits: mean {xT.mean():.3f}, std {xT.std():.3f}")
+assert abs(float(xT.mean())) < 0.02 and abs(float(xT.std()) - 1) < 0.02
+
+# %% [markdown]
+# ## 3. What the network learns: predict the noise (노이즈 예측)
+#
+# Training is plain regression. Take a real image, a random step t and random noise ε; make
+# $x_t$ in one jump; ask the network "which noise was added?" and score it by the mean squared
+# error. Knowing the noise means knowing the clean image, so a network that predicts noise well
+# can walk back from noise to an image. Guessing "no noise" (all zeros) scores 1.0, the variance
+# of ε: that is the bar to beat.
+
+# %%
+t = torch.randint(0, 200, (512,), generator=gen)
+eps = torch.randn(512, 64, generator=gen)
+xt = D.q_sample(data.x[:512], t, eps, schedule)
+print("input x_t:", tuple(xt.shape), " target (the noise):", tuple(eps.shape))
+print(f"loss of guessing zeros: {torch.mean(eps ** 2):.3f}")
+
+# %% [markdown]
+# ## 4. Text → vector (텍스트 임베딩): a real sentence encoder reads the prompt
+#
+# Real text-to-image systems turn the prompt into vectors with a pretrained text encoder (CLIP or
+# T5) and feed those to the denoiser. We do the same with all-MiniLM-L6-v2, a real pretrained
+# sentence encoder: tokens → 384-number vectors → averaged over the tokens → scaled to length 1.
+# Paraphrases land close together (cosine similarity near 1), unrelated text far away.
+
+# %%
+encoder = TC.sentence_encoder()          # loaded once; prints which model ran and why
+prompts = ["a handwritten seven", "draw the number 7", "seven", "7", "a handwritten one", "a cat"]
+vec = TC.encode_prompts(prompts)
+print("tokens of prompt 1:", encoder.tokenizer.tokenize(prompts[0]))
+print("vector shape:", tuple(vec.shape), " length of each:", [round(v, 3) for v in vec.norm(dim=1).tolist()])
+print("first 6 numbers of 'a handwritten seven':", [round(v, 3) for v in vec[0, :6].tolist()])
+sims = TC.cosine_matrix(prompts)
+fig, ax = plt.subplots(figsize=(5.5, 4.5))
+im = ax.imshow(sims.numpy(), vmin=0, vmax=1, cmap="viridis")
+ax.set_xticks(range(len(prompts)), prompts, rotation=45, ha="right")
+ax.set_yticks(range(len(prompts)), prompts)
+for i in range(len(prompts)):
+    for j in range(len(prompts)):
+        ax.text(j, i, f"{sims[i, j]:.2f}", ha="center", va="center", fontsize=8, color="w" if sims[i, j] < 0.6 else "k")
+ax.set_title("cosine similarity of MiniLM prompt vectors")
+fig.colorbar(im)
+plt.tight_layout()
+plt.show()
+
+# %% [markdown]
+# Look at the row of "a handwritten seven": close to "draw the number 7", but also close to
+# "a handwritten one" (same wording, other digit). The denoiser must learn to pick out the small
+# part of the vector that carries *which* digit. We train it on many phrasings per digit
+# (templates × the word and the numeral) so that it cannot just memorise one sentence; three more
+# templates are held out to test new wordings.
+
+# %%
+train_phrasings = TC.digit_phrasings(TC.TRAIN_TEMPLATES)
+held_out = TC.digit_phrasings(TC.HELD_OUT_TEMPLATES)
+print(f"{len(train_phrasings)} training phrasings, e.g.", [p for p, d in train_phrasings if d == 7][:6])
+print(f"{len(held_out)} held-out phrasings, e.g.", [p for p, d in held_out if d == 7])
+
+# %%
+# Self-check: paraphrases of "seven" are closer to each other than to "a cat".
+assert sims[0, 1] > sims[0, 5] + 0.2 and sims[1, 2] > sims[1, 5]
+
+# %% [markdown]
+# ## 5. Train the text-conditioned denoiser (조건부 학습)
+#
+# The denoiser is a small MLP: it receives $x_t$, the step t and the prompt vector, and predicts
+# the noise. Each training example gets a random phrasing of its digit. One time in ten the
+# prompt is dropped (replaced by a learned "no prompt" vector): the same network then also knows
+# what an average digit looks like, which classifier-free guidance (section 7) needs.
+# Training runs a fixed number of steps with a fixed seed, so the result is the same on every run.
+
+# %%
+# NBVAL_IGNORE_OUTPUT: the progress bar and the timing change from run to run
+t0 = time.perf_counter()
+t2d, log = TT.train_text_to_digits(steps=1500, seed=0, progress=True)
+train_seconds = time.perf_counter() - t0
+print(f"{D.count_parameters(t2d.model):,} parameters, {log.steps} steps in {train_seconds:.1f} s")
+
+# %%
+smooth = log.smoothed(100)
+print(f"loss: first 100 steps {np.mean(log.losses[:100]):.2f}, last 100 steps {np.mean(log.losses[-100:]):.2f} "
+      f"(guessing zeros: 1.00)")
+fig, ax = plt.subplots(figsize=(6, 3))
+ax.plot(log.losses, alpha=0.3, label="each step")
+ax.plot(smooth, label="running mean (100 steps)")
+ax.set_xlabel("training step"); ax.set_ylabel("noise-prediction MSE"); ax.set_ylim(0, 1.1); ax.legend()
+plt.tight_layout()
+plt.show()
+
+# %%
+# Self-check: the network predicts the noise far better than guessing zeros (loss 1.0).
+assert np.mean(log.losses[-100:]) < 0.35
+
+# %% [markdown]
+# ## 6. Reverse sampling (역방향 샘플링) and randomness (랜덤성)
+#
+# Sampling starts from pure noise and takes 200 small steps back. At each step the network
+# predicts the noise, which gives a guess of the clean image; the sampler moves a little towards
+# it and adds a little fresh noise. Rows below: three samples for "a handwritten seven",
+# columns: from noise (left) to the finished digit (right).
+
+# %%
+res = D.sample(t2d.model, schedule, 3, cond=TC.encode_prompts("a handwritten seven")[0], guidance=2.0,
+               seed=0, clip=(-1, 1), record=8)
+print("snapshot levels:", [lvl for lvl, _ in res.steps])
+fig = G.denoising_strip_figure(res.steps, title="'a handwritten seven': denoising from t=200 to t=0")
+display(fig)
+
+# %% [markdown]
+# The only randomness is the starting noise (and the small noise added at each step), all drawn
+# from a seeded generator. The same seed gives the same image; a new seed gives a new one.
+
+# %%
+cond7 = TC.encode_prompts("a handwritten seven")[0]
+same_a = D.sample(t2d.model, schedule, 8, cond=cond7, guidance=2.0, seed=1, clip=(-1, 1)).x
+same_b = D.sample(t2d.model, schedule, 8, cond=cond7, guidance=2.0, seed=1, clip=(-1, 1)).x
+other = D.sample(t2d.model, schedule, 8, cond=cond7, guidance=2.0, seed=2, clip=(-1, 1)).x
+print(f"seed 1 twice: largest pixel difference {float((same_a - same_b).abs().max()):.3f}")
+print(f"seed 1 vs seed 2: mean pixel distance between images {float((same_a - other).norm(dim=1).mean()):.2f}")
+fig = G.image_grid_figure(torch.cat([same_a, other]), ncols=8,
+                          titles=[f"seed 1" for _ in range(8)] + [f"seed 2" for _ in range(8)],
+                          title="same prompt, two seeds")
+display(fig)
+
+# %%
+# Self-check: a seed reproduces its images exactly; another seed gives different ones.
+assert torch.equal(same_a, same_b) and float((same_a - other).abs().max()) > 0.5
+
+# %% [markdown]
+# ## 7. Classifier-free guidance (분류기 없는 가이던스)
+#
+# The network can predict the noise with the prompt ($\varepsilon_c$) and without it
+# ($\varepsilon_u$). Guidance pushes past the prompted prediction, away from the unprompted one:
+#
+# $\varepsilon = (1 + w)\,\varepsilon_c - w\,\varepsilon_u$
+#
+# w = 0 is the plain conditional model; larger w follows the prompt harder. (In `diffusers`,
+# `guidance_scale` = 1 + w, so Stable Diffusion's usual 7.5 is w = 6.5.) Same seed, four weights:
+
+# %%
+ws = [0.0, 1.0, 3.0, 6.0]
+cond3 = TC.encode_prompts("draw the number 3")[0]
+rows = [D.sample(t2d.model, schedule, 8, cond=cond3, guidance=w, seed=4, clip=(-1, 1)).x for w in ws]
+for w, x in zip(ws, rows):
+    print(f"w={w}: judge reads {judge.predict(x).tolist()}")
+fig = G.image_grid_figure(torch.cat(rows), ncols=8, titles=[f"w={w}" for w in ws for _ in range(8)],
+                          title="'draw the number 3', same seed, guidance weight w per row")
+display(fig)
+
+# %% [markdown]
+# ## 8. Measured, not eyeballed: obedience and diversity against guidance
+#
+# For every digit we use four phrasings: two seen in training ("a handwritten seven", "7") and
+# two held-out ones ("please sketch a seven", "an image of the digit 7"). Each prompt gets 10
+# samples at each guidance weight. The judge tells us the share that shows the asked digit
+# (agreement, 일치율); diversity is the mean pixel distance between two samples of the same
+# prompt, and the entropy of the digits the judge sees.
+
+# %%
+from course_utils.digits import DIGIT_WORDS
+eval_prompts = []
+for d in range(10):
+    eval_prompts += [f"a handwritten {DIGIT_WORDS[d]}", f"{d}",
+                     f"please sketch a {DIGIT_WORDS[d]}", f"an image of the digit {d}"]
+seen = {p for p, _ in train_phrasings}
+t0 = time.perf_counter()
+table = TT.measure_prompts(t2d, eval_prompts, guidances=(0.0, 1.0, 2.0, 4.0), n=10, seed=0)
+eval_seconds = time.perf_counter() - t0
+table["phrasing"] = np.where(table["prompt"].isin(seen), "seen in training", "held out")
+summary = (table.groupby(["guidance", "phrasing"])[["agreement", "entropy_bits", "distance"]].mean()
+           .unstack("phrasing").round(3))
+print(f"{len(eval_prompts)} prompts x 4 guidance weights x 10 samples = {len(eval_prompts) * 40} images")
+summary
+
+# %%
+by_w = table.groupby("guidance")[["agreement", "distance"]].mean()
+per_digit = table[table["guidance"] == 2.0].groupby("digit")["agreement"].mean().round(2)
+print("agreement per digit at w=2:", per_digit.to_dict())
+fig, (a1, a2) = plt.subplots(1, 2, figsize=(9, 3.2))
+for ph, part in table.groupby("phrasing"):
+    m = part.groupby("guidance")["agreement"].mean()
+    a1.plot(m.index, m.values, "o-", label=ph)
+a1.axhline(0.1, ls=":", c="gray", label="chance (1 in 10)")
+a1.set_xlabel("guidance weight w"); a1.set_ylabel("agreement with asked digit"); a1.set_ylim(0, 1.05); a1.legend()
+a2.plot(by_w.index, by_w["distance"], "o-", c="C2")
+a2.set_xlabel("guidance weight w"); a2.set_ylabel("mean pairwise distance (diversity)")
+plt.tight_layout()
+plt.show()
+
+# %%
+# Self-check: guidance makes the samples obey the prompt (far above chance, 0.1), held-out wordings
+# work too, and the price is diversity: samples of one prompt get more alike as w grows.
+assert by_w.loc[2.0, "agreement"] > 0.8 and by_w.loc[2.0, "agreement"] >= by_w.loc[0.0, "agreement"]
+assert summary.loc[2.0, ("agreement", "held out")] > 0.6
+assert by_w.loc[4.0, "distance"] < by_w.loc[0.0, "distance"]
+
+# %% [markdown]
+# ## 9. Prompts the model was never meant for
+#
+# What does it do with "a cat"? The denoiser accepts any vector, so it will draw *something*.
+# An honest system says how far the prompt is from anything it learned: the nearest training
+# phrasings have a low cosine similarity, and the judge sees a mix of digits. An empty prompt
+# is refused with a message.
+
+# %%
+cat = t2d.generate("a cat", n=20, guidance=2.0, seed=0)
+print(cat.report())
+print("weak match (nearest similarity below", TT.WEAK_MATCH, "):", cat.weak_match)
+seven = t2d.generate("a handwritten seven", n=20, guidance=2.0, seed=0)
+print(seven.report())
+try:
+    t2d.generate("   ")
+except cu.BadInputError as err:
+    print("empty prompt ->", err)
+
+# %% [markdown]
+# ## 10. Try it: prompt, guidance, seed, steps
+#
+# Type a prompt, move the guidance weight, change the seed, or sample with fewer steps (faster,
+# rougher: the sampler jumps several noise levels at once). Each result shows the classifier's
+# reading of every sample and the denoising of the first three.
+
+# %%
+# NBVAL_IGNORE_OUTPUT: a widget (its view and outputs are not stable text)
+from course_utils.widgets.image import image_widget
+image_widget(t2d, prompt="a handwritten seven")
+
+# %% [markdown]
+# ## 11. The real thing: Stable Diffusion (online + GPU only)
+#
+# Stable Diffusion works the same way on 64×64×4 "latent" images (decoded to 512×512 pixels),
+# with a U-Net denoiser and a CLIP text encoder. `stabilityai/sd-turbo` is a distilled version
+# that needs one to four steps. This cell runs only online, with a CUDA GPU and `diffusers`
+# installed (on Colab: `pip install diffusers`); otherwise it says why it was skipped.
+
+# %%
+import importlib.util
+
+try:
+    spec, hub_mode, sd_name, sd_path = cu.resolve("image-generation")
+except cu.OnlineOnlyError as err:
+    print("Skipped (offline):", err)
+else:
+    if not torch.cuda.is_available():
+        print(f"Skipped: {sd_name} needs a CUDA GPU (on Colab: Runtime → Change runtime type → GPU).")
+    elif importlib.util.find_spec("diffusers") is None:
+        print("Skipped: the diffusers package is not installed (pip install diffusers).")
+    else:
+        from diffusers import AutoPipelineForText2Image
+        pipe = AutoPipelineForText2Image.from_pretrained(sd_path, torch_dtype=torch.float16, variant="fp16").to("cuda")
+        prompt = "a handwritten digit seven, black ink on white paper"
+        images, titles = [], []
+        for seed in (0, 1):                         # a new seed: a new image
+            for scale in (0.0, 2.0):                # sd-turbo is trained for guidance_scale 0 (no guidance)
+                g = torch.Generator("cuda").manual_seed(seed)
+                img = pipe(prompt=prompt, num_inference_steps=2, guidance_scale=scale, generator=g).images[0]
+                images.append(img); titles.append(f"seed {seed}, guidance_scale {scale}")
+        fig, axes = plt.subplots(1, len(images), figsize=(4 * len(images), 4))
+        for ax, img, title in zip(axes, images, titles):
+            ax.imshow(img); ax.set_title(title, fontsize=9); ax.axis("off")
+        plt.show()
+
+# %% [markdown]
+# ## Exercises
+#
+# **1.** Fewer sampling steps are faster. Measure agreement at w = 2 for the 40 evaluation
+# prompts with 200, 50 and 10 sampling steps, and the time each takes.
+
+# %%
+# Solution
+for steps in (200, 50, 10):
+    t0 = time.perf_counter()
+    part = TT.measure_prompts(t2d, eval_prompts, guidances=(2.0,), n=5, seed=1, n_steps=steps)
+    print(f"{steps:3d} steps: agreement {part['agreement'].mean():.2f}, {len(eval_prompts) * 5} images "
+          f"in {time.perf_counter() - t0:.2f} s")
+
+# %% [markdown]
+# **2.** Invent a new wording the model never saw, e.g. "the numeral {d}" or "{word} in ink",
+# and measure its agreement for all ten digits at w = 0 and w = 2. Is it closer to a training
+# phrasing (check `t2d.bank.nearest`)?
+
+# %%
+# Solution
+mine = [f"{DIGIT_WORDS[d]} in ink" for d in range(10)]
+res_mine = TT.measure_prompts(t2d, mine, guidances=(0.0, 2.0), n=10, seed=2)
+print(res_mine.groupby("guidance")["agreement"].mean().round(2).to_dict())
+print("nearest training phrasings of 'seven in ink':", t2d.bank.nearest("seven in ink"))
+
+# %% [markdown]
+# ## Summary
+#
+# Measured in this run (CPU, fixed seeds; the same numbers on every run):
+# - **Forward noising** is one closed-form jump; at t = 200 the 1,797 digits are pure noise (mean -0.004, std 1.001).
+# - **The network learns to predict the noise**: mean squared error 0.36 in the first 100 training steps, 0.11 in the last 100 (guessing zeros: 0.99). 1,500 steps of a 480k-parameter MLP take about 15–20 s on one CPU core (see `benchmarks/results/image.md`).
+# - **Reverse sampling** walks from noise to a digit in 200 steps; the same seed reproduced the images exactly (difference 0.000), another seed gave different ones.
+# - **Text conditioning is real**: prompts become 384-number unit vectors from the pretrained MiniLM encoder; paraphrases are close, "a cat" is far (cosine 0.27 to the nearest training phrasing).
+# - **Classifier-free guidance** raised the independent judge's agreement with the asked digit from 0.75 (seen wordings) / 0.64 (held-out wordings) at w = 0 to 1.00 / 0.965 at w = 2 (chance: 0.10), and lowered diversity: mean pairwise distance about 3.8 → 2.2 from w = 0 to w = 4.
+# - A prompt that names no digit gets an honest report (low similarity, a mix of digits, entropy 1.88 bits); an empty prompt is refused with a message.
+# - Fewer sampling steps are much faster and, for these tiny images, barely worse (exercise 1).
+# - Stable Diffusion (sd-turbo via `diffusers`) does the same on a GPU, with seed and guidance as the knobs (online + GPU only).
