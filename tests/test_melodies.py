@@ -1,0 +1,90 @@
+"""Melody extraction from ABC text: pitches, rhythm, ties, mode, and the cached corpus."""
+import numpy as np
+import pytest
+
+from course_utils import melodies as M
+from course_utils.errors import BadInputError
+
+# C major scale up and back, written by hand: the expected values below come from music theory,
+# not from running the code.
+C_MAJOR = """X:1
+T:test scale
+M:4/4
+L:1/8
+K:C
+CDEF GABc | c2 B2 A2 G2 | F E D C- C3 |]
+"""
+# A natural minor tune in the key signature of C major (relative minor), ending on A.
+A_MINOR = """X:2
+T:test minor
+M:3/4
+L:1/4
+K:C
+A B c | e2 c | B A G | A3 |]
+"""
+
+
+def test_pitches_relative_to_final_note_and_rhythm():
+    mel = M.melody_from_abc(C_MAJOR)
+    assert mel.pitches[:8] == [0, 2, 4, 5, 7, 9, 11, 12]
+    # L:1/8 with a median eighth note: rescaled so the typical note is one beat
+    assert mel.durations[:8] == [1.0] * 8 and mel.durations[8:12] == [2.0] * 4
+    # the tie C- C3 is merged into one note of 1 + 3 eighths = a half note = 4 beats here
+    assert mel.pitches[-1] == 0 and mel.durations[-1] == 4.0 and len(mel) == 16
+    assert mel.tonic_midi == 60 and mel.mode == "major"
+
+
+def test_minor_mode_from_the_thirds():
+    mel = M.melody_from_abc(A_MINOR)
+    assert mel.tonic_midi == 69                       # in ABC, C is middle C, so A is A4 = 69
+    assert mel.pitches[:3] == [0, 2, 3]
+    assert mel.mode == "minor" and M.screen_mode(A_MINOR) == "minor"
+
+
+def test_chords_are_rejected():
+    assert M.melody_from_abc(C_MAJOR.replace("CDEF", "[CE]DEF")) is None
+
+
+def test_mode_of_and_scale_share():
+    assert M.mode_of([0, 4, 7, 4, 0]) == "major"
+    assert M.mode_of([0, 3, 7, 3, 0]) == "minor"
+    assert M.mode_of([0, 7, 0]) is None
+    assert M.scale_share([0, 2, 4, M.REST, 6], "major") == pytest.approx(3 / 4)
+    assert M.scale_share([0, 3, 8, 10], "minor") == 1.0
+    with pytest.raises(BadInputError):
+        M.scale_share([0], "dorian")
+
+
+def test_snap_duration():
+    assert M.snap_duration(1.0) == (1.0, True)
+    assert M.snap_duration(0.34) == (pytest.approx(1 / 3), True)
+    d, ok = M.snap_duration(1.25)
+    assert not ok
+
+
+def test_split_abc_file():
+    tunes = M.split_abc_tunes("% header\n" + C_MAJOR + "\n" + A_MINOR)
+    assert len(tunes) == 2 and tunes[1].startswith("X:2")
+
+
+def test_npz_round_trip(tmp_path):
+    mels = [M.melody_from_abc(C_MAJOR, "a"), M.melody_from_abc(A_MINOR, "b")]
+    M.save_npz(mels, tmp_path / "m.npz")
+    back = M.load_npz(tmp_path / "m.npz")
+    assert [(m.pitches, m.durations, m.mode, m.tonic_midi, m.source) for m in back] == \
+           [(m.pitches, m.durations, m.mode, m.tonic_midi, m.source) for m in mels]
+
+
+def test_cached_corpus_has_both_modes():
+    mels = M.load_melodies()      # builds once (~10-20 s), then loads from the cache
+    modes = [m.mode for m in mels]
+    assert len(mels) > 1000 and 0.25 < modes.count("minor") / len(mels) < 0.6
+    # every stored melody agrees with the rules it was built with
+    for m in mels[::50]:
+        assert M.mode_of(m.pitches) == m.mode
+        assert all(d in M.DURATIONS for d in m.durations)
+        assert all(p == M.REST or M.PITCH_MIN <= p <= M.PITCH_MAX for p in m.pitches)
+    # real minor songs use the minor scale more than major songs do
+    minor = np.mean([M.scale_share(m.pitches, "minor") for m in mels if m.mode == "minor"])
+    major = np.mean([M.scale_share(m.pitches, "minor") for m in mels if m.mode == "major"])
+    assert minor > major + 0.1

@@ -1,0 +1,54 @@
+"""The melody widget: controls drive compose_melody, outputs land in out.outputs (7.7 and 8.x)."""
+import numpy as np
+import pytest
+
+from course_utils import melody_model as MM
+from course_utils.errors import BadInputError
+from course_utils.melodies import Melody, scale_share
+from course_utils.widgets import audio as WA
+
+
+@pytest.fixture(scope="module")
+def model_and_tok():
+    tok = MM.MelodyTokenizer()
+    model = MM.new_melody_model(tok, n_layer=1, n_embd=32, seed=0)  # untrained is enough here
+    return model, tok
+
+
+def test_compose_melody_is_seeded_and_cached(model_and_tok):
+    model, tok = model_and_tok
+    a = WA.compose_melody(model, tok, condition="minor", seed=5, tempo=120, timbre="sine", max_seconds=2.0)
+    b = WA.compose_melody(model, tok, condition="minor", seed=5, tempo=60, timbre="organ", max_seconds=2.0)
+    assert a.melody.pitches == b.melody.pitches          # tempo/timbre change only the sound
+    assert a.sample_rate == WA.WIDGET_RATE and a.wave.dtype == np.float32
+    assert len(a.wave) / a.sample_rate <= 2.2 and np.abs(a.wave).max() <= 1.0
+    assert f"{scale_share(a.melody.pitches, 'minor'):.2f}" in a.summary
+    from matplotlib.figure import Figure
+    assert isinstance(a.figure, Figure)
+
+
+def test_compose_melody_bad_input(model_and_tok):
+    model, tok = model_and_tok
+    with pytest.raises(BadInputError):
+        WA.compose_melody(model, tok, timbre="theremin")
+    with pytest.raises(BadInputError):
+        WA.compose_melody(model, tok, condition="blues")
+
+
+def test_widget_outputs_and_controls(model_and_tok):
+    model, tok = model_and_tok
+    box = WA.melody_widget(model, tok)
+    out = box.output
+    box.update()
+    kinds = [o["output_type"] for o in out.outputs]
+    assert kinds == ["stream", "display_data", "display_data"]
+    assert "asked: minor" in out.outputs[0]["text"]
+    assert "text/html" in out.outputs[2]["data"] and "audio" in out.outputs[2]["data"]["text/html"]
+    first = out.outputs[0]["text"]
+    box.controls["condition"].value = "major"              # setting a value re-renders at once
+    assert "asked: major" in out.outputs[0]["text"] and len(out.outputs) == 3
+    box.controls["seed"].value = 11
+    assert out.outputs[0]["text"] != first
+    box.controls["timbre"].value = "pluck"
+    box.controls["variation"].value = True
+    assert len(out.outputs) == 3

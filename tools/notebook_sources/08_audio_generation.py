@@ -1,0 +1,428 @@
+# %% [markdown]
+# # 08 · How sound is generated: a small conditional melody model
+#
+# [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/genai-course/transformers-genai-workbook/blob/main/notebooks/week4/08_audio_generation.ipynb)
+#
+# **What you will learn**
+# - sound as data (소리 데이터): a waveform, its sample rate (샘플링 레이트) and a spectrogram (스펙트로그램)
+# - timbre (음색): why the same note sounds different on a clarinet and a plucked string (harmonics and envelope)
+# - rhythm (리듬) and melody (멜로디) as two sequences: note lengths and pitches
+# - conditional generation (조건부 생성): train a tiny transformer on ~1,200 real folk songs so it
+#   writes a melody in the mode you ask for (major / minor)
+# - randomness (무작위성) twice: in the notes (temperature and seed) and in the performance
+#   (expressive micro-variation)
+# - measuring what conditioning changed (측정), instead of trusting your ears
+#
+# Runs in about 1–2 minutes on a laptop CPU (the first run also reads the songs from music21's
+# corpus once, ~10 s).
+
+# %%
+# Setup: on Colab this fetches the workbook's helpers; on your machine it does nothing extra.
+import sys
+if "google.colab" in sys.modules:
+    import subprocess
+    subprocess.run("git clone -q --depth 1 https://github.com/genai-course/transformers-genai-workbook "
+                   "/content/workbook && bash /content/workbook/scripts/colab_setup.sh", shell=True, check=True)
+    sys.path.insert(0, "/content/workbook")
+
+import course_utils as cu
+device = cu.setup_lesson("08")   # mode (online/offline and why), device, seed, models used
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+from IPython.display import Audio, display
+
+from course_utils import audio as A
+from course_utils.melodies import REST, Melody, load_melodies, mode_of, scale_share, split_melodies
+from course_utils import melody_model as MM
+
+RATE = 16_000   # samples per second for every clip in this notebook (keeps the notebook small)
+
+# %% [markdown]
+# ## 1. Sound as data (소리 데이터): waveform, sample rate, spectrogram
+#
+# A microphone measures air pressure many thousand times a second. The list of numbers is the
+# **waveform**; how many numbers per second is the **sample rate**. A pure tone of 440 Hz (the
+# note A4) is a sine wave that repeats 440 times a second. A **spectrogram** cuts the sound into
+# short windows and shows how strong each frequency is in each window (a Fourier transform per
+# window). Below: a 440 Hz tone, then a 660 Hz tone.
+
+# %%
+tone = np.concatenate([A.sine(440.0, 0.6, RATE), A.sine(660.0, 0.6, RATE)])
+print(f"{len(tone)} samples at {RATE} Hz = {len(tone) / RATE:.1f} seconds; values from {tone.min():.2f} to {tone.max():.2f}")
+print(f"one period of 440 Hz lasts {1000 / 440:.2f} ms = {RATE / 440:.1f} samples")
+
+fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 3))
+A.plot_wave(ax1, tone, RATE, seconds=0.01, title="the first 10 ms of the waveform")
+A.plot_spectrogram(ax2, tone, RATE, max_hz=2000, title="spectrogram: 440 Hz, then 660 Hz")
+plt.tight_layout()
+plt.show()
+display(Audio(tone, rate=RATE))
+
+# %%
+# Self-check: the strongest frequency of each half is the frequency we asked for.
+half = len(tone) // 2
+for part, f in ((tone[:half], 440.0), (tone[half:], 660.0)):
+    peak = A.peak_frequency(part, RATE)
+    print(f"asked {f:.0f} Hz, strongest frequency found {peak:.1f} Hz")
+    assert abs(peak - f) <= RATE / half, (peak, f)
+
+# %% [markdown]
+# ## 2. Timbre (음색): harmonics and envelope
+#
+# A real instrument playing 220 Hz also vibrates at 440, 660, 880 Hz … (the **harmonics**). The
+# mix of harmonics, and how loudness rises and falls over a note (the **envelope**: attack,
+# decay, sustain, release), is most of what makes a clarinet sound like a clarinet. Here the
+# same note (A3, 220 Hz) in four timbres: a pure sine, an "organ" (several harmonics), a
+# "clarinet" (odd harmonics only: 1, 3, 5 …) and a plucked string (Karplus–Strong: a burst of
+# noise that rings in a delay line one period long and fades).
+
+# %%
+note_s = 0.6
+waves = {t: A.note_wave(57, note_s, t, RATE, rng=np.random.default_rng(0)) for t in A.TIMBRES}
+
+fig, axes = plt.subplots(2, 4, figsize=(13, 5))
+freqs = np.fft.rfftfreq(len(waves["sine"]), 1 / RATE)
+for i, (name, w) in enumerate(waves.items()):
+    A.plot_wave(axes[0, i], w[int(0.2 * RATE):int(0.2 * RATE) + 2 * RATE // 220], RATE, title=f"{name}: two periods")
+    spec = np.abs(np.fft.rfft(w * np.hanning(len(w))))
+    axes[1, i].plot(freqs, spec / spec.max(), lw=0.8)
+    axes[1, i].set(xlim=(0, 2000), xlabel="frequency (Hz)", title=f"{name}: harmonics")
+plt.tight_layout()
+plt.show()
+
+# %%
+def harmonic_levels(wave, f0=220.0, count=6):
+    """Strength of harmonics 1..count relative to the first (from one FFT of the note)."""
+    spec = np.abs(np.fft.rfft(wave * np.hanning(len(wave))))
+    freqs = np.fft.rfftfreq(len(wave), 1 / RATE)
+    levels = [spec[np.abs(freqs - k * f0).argmin()] for k in range(1, count + 1)]
+    return np.round(np.array(levels) / levels[0], 2)
+
+for name, w in waves.items():
+    print(f"{name:>9}: harmonics 1-6 relative to the first = {harmonic_levels(w)}")
+
+# Listen: sine, organ, clarinet, pluck (2.4 s)
+display(Audio(np.concatenate(list(waves.values())), rate=RATE))
+
+# %%
+# Self-check: the clarinet-like tone has (almost) no even harmonics, the organ has them.
+clar, organ = harmonic_levels(waves["clarinet"]), harmonic_levels(waves["organ"])
+assert clar[1] < 0.05 and clar[3] < 0.05 and clar[2] > 0.3, clar
+assert organ[1] > 0.3, organ
+print("odd-only harmonics: clarinet yes, organ no")
+
+# %% [markdown]
+# The envelope: the plucked string starts loud and fades; the organ holds its level until released.
+
+# %%
+fig, ax = plt.subplots(figsize=(8, 2.5))
+for name in ("organ", "pluck"):
+    w = waves[name]
+    frame = RATE // 100  # 10 ms windows
+    rms = np.sqrt(np.mean(w[: len(w) // frame * frame].reshape(-1, frame) ** 2, axis=1))
+    ax.plot(np.arange(len(rms)) * 10, rms, label=name)
+ax.set(xlabel="time (ms)", ylabel="loudness (RMS)", title="envelope: organ holds, pluck decays")
+ax.legend()
+plt.show()
+
+# %% [markdown]
+# ## 3. Rhythm (리듬) and melody (멜로디): real folk songs as data
+#
+# A melody is two sequences: **pitches** (which note) and **durations** (how long: the rhythm).
+# `music21` installs with ~8,000 folk songs of the Essen collection (German and other European
+# songs, in ABC text notation). `load_melodies()` parses ~1,200 of them once (about 10 s),
+# writes every pitch as semitones **above the tonic** (the home note, here the song's last note)
+# so that all songs share one key, snaps durations to a small grid of beats, and decides the
+# **mode** from the notes: a song that uses the minor third (3 semitones above the tonic) more
+# than the major third (4 semitones) is minor. The result is cached, so the next run loads in a blink.
+
+# %%
+melodies = load_melodies(verbose=True)
+train_mels, val_mels = split_melodies(melodies, val_share=0.1, seed=0)
+lengths = [len(m) for m in melodies]
+print(f"notes per song: median {int(np.median(lengths))}, range {min(lengths)}-{max(lengths)}; "
+      f"train {len(train_mels)}, validation {len(val_mels)}")
+
+song = next(m for m in melodies if m.mode == "minor" and 30 <= len(m) <= 60)
+print(f"example: {song.source}, {song.mode}, {len(song)} notes, tonic = MIDI {song.tonic_midi}")
+print("pitches  :", song.pitches[:16])
+print("durations:", [round(d, 2) for d in song.durations[:16]])
+display(A.piano_roll(song, tempo=120, title=f"a real {song.mode} folk song ({song.source})"))
+
+# %% [markdown]
+# Listen to its first 3 seconds, then to **the same pitches with the rhythm flattened** (every
+# note one beat long). The tune is still there, but it loses its swing: rhythm is half of a melody.
+
+# %%
+real = A.render_melody(song, tempo=120, timbre="clarinet", sample_rate=RATE, max_seconds=3.0)
+flat = Melody(song.pitches, [1.0] * len(song), song.mode, song.tonic_midi)
+flattened = A.render_melody(flat, tempo=120, timbre="clarinet", sample_rate=RATE, max_seconds=3.0)
+print("real rhythm:")
+display(Audio(real, rate=RATE))
+print("same pitches, all notes one beat:")
+display(Audio(flattened, rate=RATE))
+
+# %% [markdown]
+# What major and minor mean in numbers: the share of a song's notes that belong to the **major
+# scale** on its tonic (semitones 0 2 4 5 7 9 11) or to the **natural minor scale**
+# (0 2 3 5 7 8 10). We will use exactly these numbers later to check the generated melodies.
+
+# %%
+MM.print_report(MM.data_report(train_mels), title="real songs")
+
+pcs = {mode: np.bincount([p % 12 for m in train_mels if m.mode == mode for p in m.pitches if p != REST],
+                         minlength=12) for mode in ("major", "minor")}
+fig, ax = plt.subplots(figsize=(8, 2.8))
+for k, (mode, counts) in enumerate(pcs.items()):
+    ax.bar(np.arange(12) + 0.4 * k - 0.2, counts / counts.sum(), width=0.4, label=f"{mode} songs")
+ax.set(xticks=range(12), xlabel="semitones above the tonic (pitch class)", ylabel="share of notes",
+       title="minor songs use 3 (minor third), major songs use 4 (major third)")
+ax.legend()
+plt.show()
+
+# %% [markdown]
+# ## 4. A tiny conditional melody transformer (조건부 생성)
+#
+# We turn each song into tokens, like words for a language model: first a **condition token**
+# (`<major>` or `<minor>`), then two tokens per note: its pitch (`P+3` = 3 semitones above the
+# tonic, or `REST`) and its duration (`D0.5` = half a beat). The model is a small GPT-2
+# (decoder-only transformer, 2 layers, width 64) trained to predict the next token, exactly as
+# in the text lessons. Because the condition comes first, every prediction can depend on it.
+# For 20 % of the songs we replace the condition by `<any>`: the same model then also learns to
+# write melodies *without* a condition, our baseline for measuring what the condition changes.
+
+# %%
+tok = MM.MelodyTokenizer()
+ids = tok.encode(song, max_notes=6)
+print(f"vocabulary: {len(tok)} tokens ({len(tok.pitch_tokens)} pitches, {len(tok.duration_tokens)} durations, "
+      f"conditions {tok.conditions})")
+print("first 6 notes of the example as tokens:", " ".join(tok.tokens(ids)))
+back = tok.decode(tok.encode(song), song.tonic_midi)
+print("decode(encode(song)) gives the song back:", back.pitches == song.pitches and back.durations == song.durations)
+
+model = MM.new_melody_model(tok, n_layer=2, n_embd=64, n_head=4, seed=0)
+print(f"model: GPT-2 shape, {sum(p.numel() for p in model.parameters()):,} parameters, random weights")
+print(f"validation loss before training: {MM.melody_loss(model, tok, val_mels, max_notes=32):.2f} "
+      f"(guessing uniformly among {len(tok)} tokens: {np.log(len(tok)):.2f})")
+
+# %%
+# NBVAL_IGNORE_OUTPUT  (a progress bar: its timing changes every run; the numbers are printed below)
+TRAIN_STEPS = 300
+result = MM.train_melody_model(model, tok, train_mels, steps=TRAIN_STEPS, batch_size=32, lr=5e-3,
+                               max_notes=32, seed=0, val_melodies=val_mels, eval_every=100, progress=True)
+print(f"trained {result.steps} steps in {result.seconds:.1f} s")
+
+# %%
+print(f"training loss: first step {result.losses[0]:.2f}, last 20 steps {np.mean(result.losses[-20:]):.2f}")
+for step, loss in result.val_losses:
+    print(f"validation loss after {step} steps: {loss:.2f}")
+
+fig, ax = plt.subplots(figsize=(7, 2.8))
+ax.plot(result.losses, lw=0.7, label="training batch")
+ax.plot(*zip(*result.val_losses), "o-", label="validation")
+ax.set(xlabel="step", ylabel="cross-entropy", title="next-token loss of the melody model")
+ax.legend()
+plt.show()
+
+# %% [markdown]
+# ## 5. Sampling with temperature and a seed (무작위성)
+#
+# To write a melody we start from `<bos> <minor>` and repeatedly draw the next token from the
+# model's probabilities (pitch, then duration, then pitch …) until it draws `<eos>`. Dividing the
+# scores by a **temperature** before the softmax makes the choice safer (below 1) or wilder
+# (above 1). The draws use a seeded random generator: the **same seed gives the same melody**.
+
+# %%
+minor_mel = MM.sample_melodies(model, tok, "minor", n=1, temperature=1.0, seed=0, max_notes=32, tonic_midi=62)[0]
+major_mel = MM.sample_melodies(model, tok, "major", n=1, temperature=1.0, seed=0, max_notes=32, tonic_midi=62)[0]
+for name, m in (("minor", minor_mel), ("major", major_mel)):
+    print(f"asked {name}: {len(m)} notes, pitches {m.pitches[:12]} ... | "
+          f"in minor scale {scale_share(m.pitches, 'minor'):.2f}, in major scale {scale_share(m.pitches, 'major'):.2f}")
+    display(A.piano_roll(m, tempo=120, title=f"generated, asked for {name} (seed 0)"))
+print("One draw is one draw: a single melody may stray from its condition. Section 6 measures 64 per condition.")
+
+# %%
+print("asked minor (clarinet):")
+display(Audio(A.render_melody(minor_mel, tempo=120, timbre="clarinet", sample_rate=RATE, max_seconds=3.0), rate=RATE))
+print("asked major (plucked string):")
+display(Audio(A.render_melody(major_mel, tempo=120, timbre="pluck", sample_rate=RATE, max_seconds=3.0), rate=RATE))
+
+# %%
+# Self-check: the same seed reproduces the melody; another seed gives another one.
+again = MM.sample_melodies(model, tok, "minor", n=1, temperature=1.0, seed=0, max_notes=32, tonic_midi=62)[0]
+other = MM.sample_melodies(model, tok, "minor", n=1, temperature=1.0, seed=1, max_notes=32, tonic_midi=62)[0]
+assert again.pitches == minor_mel.pitches and again.durations == minor_mel.durations
+assert (other.pitches, other.durations) != (minor_mel.pitches, minor_mel.durations)
+print("seed 0 twice: identical; seed 1: different")
+
+# %% [markdown]
+# Temperature, measured on 32 melodies each: low temperature repeats the most likely notes,
+# high temperature spreads over more pitches (and more notes outside the scale).
+
+# %%
+for temp in (0.5, 1.0, 1.5):
+    mels = MM.sample_melodies(model, tok, "minor", n=32, temperature=temp, seed=0, max_notes=32)
+    distinct = np.mean([len(set(p for p in m.pitches if p != REST)) for m in mels])
+    in_scale = np.mean([scale_share(m.pitches, "minor") for m in mels])
+    print(f"temperature {temp}: {distinct:.1f} different pitches per melody, {in_scale:.2f} of notes in the minor scale")
+
+# %% [markdown]
+# ## 6. What did the condition change? A measurement (측정)
+#
+# We sample 64 melodies for each condition (`<major>`, `<minor>`, and `<any>` = unconditioned)
+# and measure, without listening: the share of notes in the major scale, in the minor scale,
+# and the share of melodies whose thirds say "minor" (the same rule that labelled the real songs).
+
+# %%
+report = MM.conditioning_report(model, tok, n=64, temperature=1.0, seed=0, max_notes=32)
+MM.print_report(report, title="asked for")
+
+fig, ax = plt.subplots(figsize=(6, 2.8))
+conds = list(report)
+ax.bar(conds, [report[c]["judged minor"] for c in conds], color=["tab:blue", "tab:orange", "tab:grey"])
+ax.axhline(MM.data_report(train_mels)["minor"]["judged minor"], ls=":", color="k")
+ax.set(ylabel="share judged minor", ylim=(0, 1), title="generated melodies that sound minor (by their thirds)")
+plt.show()
+
+# %%
+# Self-check: asking for minor gives clearly more minor melodies and more minor-scale notes than
+# asking for major, and the unconditioned model sits in between.
+assert report["minor"]["judged minor"] > report["major"]["judged minor"] + 0.4, report
+assert report["minor"]["in minor scale"] > report["any"]["in minor scale"] > report["major"]["in minor scale"] - 0.02
+assert report["major"]["in major scale"] > report["any"]["in major scale"] > report["minor"]["in major scale"]
+print("the condition moves the melodies in the asked direction")
+
+# %% [markdown]
+# ## 7. Randomness in the performance: expressive micro-variation (표현적 변주)
+#
+# A human player never plays exactly on the grid: notes come a few milliseconds early or late,
+# a few cents (hundredths of a semitone) sharp or flat, a little louder or softer. We can add
+# that randomness too, with its own seed, and switch it off to get an exact, mechanical render.
+
+# %%
+clip = dict(tempo=120, timbre="organ", sample_rate=RATE, max_seconds=3.0)
+mechanical_1 = A.render_melody(minor_mel, variation=False, seed=1, **clip)
+mechanical_2 = A.render_melody(minor_mel, variation=False, seed=2, **clip)
+human_1 = A.render_melody(minor_mel, variation=True, seed=1, **clip)
+human_2 = A.render_melody(minor_mel, variation=True, seed=2, **clip)
+print("variation off, seeds 1 and 2 identical:", np.array_equal(mechanical_1, mechanical_2))
+print("variation on,  seeds 1 and 2 identical:", np.array_equal(human_1, human_2))
+print("default variation:", A.Variation())
+print("mechanical:")
+display(Audio(mechanical_1, rate=RATE))
+print("with micro-variation (seed 1):")
+display(Audio(human_1, rate=RATE))
+
+# %%
+# Self-check: switching variation off removes all randomness; on, the seed decides it.
+assert np.array_equal(mechanical_1, mechanical_2)
+assert np.array_equal(human_1, A.render_melody(minor_mel, variation=True, seed=1, **clip))
+assert not np.array_equal(human_1, human_2)
+print("variation is switchable and seeded")
+
+# %% [markdown]
+# ## 8. Play with it: a melody widget
+#
+# Choose the condition, temperature, seed, tempo, timbre and micro-variation; the widget samples
+# a melody (cached, so changing the tempo or timbre only re-renders), shows its piano roll and
+# plays it. The summary line shows the same measurements as section 6 for that one melody.
+
+# %%
+# NBVAL_IGNORE_OUTPUT  (a widget: its view is not stable text)
+from course_utils.widgets.audio import compose_melody, melody_widget
+
+melody_widget(model, tok)
+
+# %% [markdown]
+# The function behind the widget can be called directly:
+
+# %%
+comp = compose_melody(model, tok, condition="minor", temperature=0.8, seed=7, tempo=100, timbre="pluck",
+                      max_seconds=3.0)
+print(comp.summary)
+
+# %% [markdown]
+# ## 9. Online path: MusicGen (text → music)
+#
+# Real systems such as **MusicGen** (Meta, `facebook/musicgen-small`, 300 M parameters) work the
+# same way at scale: a transformer predicts tokens of a compressed audio codec instead of notes,
+# conditioned on a text prompt encoded by a T5 text encoder, with classifier-free guidance. It
+# needs the Hugging Face Hub and, in practice, a GPU. Offline (or without a GPU) this cell says
+# why it is skipped; on Colab with a GPU it generates 5 seconds of music.
+
+# %%
+import torch
+
+try:
+    spec, hub, name, path = cu.resolve("music-generation")
+    if device.device.type != "cuda":
+        raise cu.GPUNotAvailableError("MusicGen is too slow on a CPU: on Colab, choose "
+                                      "Runtime → Change runtime type → GPU, then run this cell again.")
+except (cu.OnlineOnlyError, cu.GPUNotAvailableError) as err:
+    print(f"Skipped (no MusicGen here): {err}")
+else:
+    from transformers import AutoProcessor, MusicgenForConditionalGeneration
+    processor = AutoProcessor.from_pretrained(path)
+    musicgen = MusicgenForConditionalGeneration.from_pretrained(path).to(device.device)
+    inputs = processor(text=["a calm folk melody on a clarinet, in a minor key"], padding=True,
+                       return_tensors="pt").to(device.device)
+    torch.manual_seed(0)
+    audio_codes = musicgen.generate(**inputs, do_sample=True, guidance_scale=3.0, max_new_tokens=256)
+    mg_rate = musicgen.config.audio_encoder.sampling_rate
+    print(f"{name}: {audio_codes.shape[-1] / mg_rate:.1f} s of audio at {mg_rate} Hz")
+    display(Audio(audio_codes[0, 0].float().cpu().numpy(), rate=mg_rate))
+
+# %% [markdown]
+# ## Exercises
+#
+# **1.** Does temperature weaken the condition? Measure the share of melodies judged minor when
+# asking for minor at temperatures 0.7 and 1.5 (32 melodies each, seed 0).
+
+# %%
+# Solution
+for temp in (0.7, 1.5):
+    mels = MM.sample_melodies(model, tok, "minor", n=32, temperature=temp, seed=0, max_notes=32)
+    print(f"temperature {temp}: judged minor {np.mean([mode_of(m.pitches) == 'minor' for m in mels]):.2f}")
+# Higher temperature flattens the probabilities, so the model follows its condition less strictly.
+
+# %% [markdown]
+# **2.** Timbre and tempo: render the generated major melody with the plucked string at 80 and at
+# 160 beats per minute (without `max_seconds`). How long is each clip, and why?
+
+# %%
+# Solution
+for bpm in (80, 160):
+    w = A.render_melody(major_mel, tempo=bpm, timbre="pluck", sample_rate=RATE)
+    print(f"{bpm} bpm: {len(w) / RATE:.2f} seconds for {sum(major_mel.durations):.1f} beats")
+# Seconds = beats x 60 / tempo (+ a 0.1 s tail): doubling the tempo halves the length.
+
+# %% [markdown]
+# **3.** Transpose: the model writes pitches relative to the tonic. Render the minor melody with
+# its tonic on A3 (MIDI 57) and check the strongest frequency of its last note.
+
+# %%
+# Solution
+last = Melody(minor_mel.pitches[-1:], [2.0], "minor", 57)
+w = A.render_melody(last, tempo=60, timbre="sine", sample_rate=RATE)
+print(f"last note: {minor_mel.pitches[-1]:+d} semitones above A3 -> expected {A.midi_to_hz(57 + minor_mel.pitches[-1]):.1f} Hz, "
+      f"measured {A.peak_frequency(w, RATE):.1f} Hz")
+
+# %% [markdown]
+# ## Summary
+#
+# - Sound is a waveform sampled at a rate (here 16,000 numbers a second); a spectrogram shows
+#   frequencies over time. The measured peaks matched the 440 and 660 Hz we asked for.
+# - Timbre = harmonics + envelope: the clarinet-like tone measured only odd harmonics, the organ
+#   also even ones; the plucked string decays, the organ holds.
+# - A melody is pitches + rhythm; flattening the rhythm of a real folk song keeps the notes but
+#   loses the tune's character.
+# - A 2-layer GPT-2 with ~114k parameters, trained for 300 steps on ~1,000 Essen folk songs
+#   (music21's corpus), learned to follow a `<major>` / `<minor>` condition. Measured on 64
+#   samples each (table in section 6): asked for minor, most melodies use the minor third; asked
+#   for major, few do; unconditioned sits in between.
+# - Randomness appears twice: in the notes (temperature, seed: same seed, same melody) and in the
+#   performance (micro-variation in timing, pitch and loudness, switchable and seeded).
+# - Big systems (MusicGen) do the same with audio-codec tokens and text conditioning; that path
+#   runs online with a GPU.
