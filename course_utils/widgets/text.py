@@ -1,0 +1,204 @@
+"""Week 3 widgets: a sampling playground and a conditioning playground (core ipywidgets only).
+
+    from course_utils.widgets.text import sampling_playground, conditioning_playground
+    sampling_playground(model, tok)          # display it as the last expression of a cell
+
+The widgets only wire controls to plain functions (`sampling_view`, `settings_code`,
+`conditioned_outputs`) that tests and notebooks can call directly. Moving a distribution
+knob (temperature, top-k, top-p) re-uses cached logits: no model call, so it redraws at once.
+Bad settings are shown as a message in the widget, never as a traceback.
+"""
+from __future__ import annotations
+
+import ipywidgets as W
+
+from .. import sampling as S
+from ..errors import CourseError
+from ..generation import chat_messages, generate_by_hand, next_token_distribution
+from ..loading import check_text
+from ..plots import plot_before_after
+
+# ----------------------------------------------------------------------------- plain functions
+
+
+def sampling_view(model, tok, prompt: str, temperature: float, top_k: int, top_p: float, *, top: int = 10):
+    """(Figure, summary text) of the next-token distribution before/after the knobs.
+
+    top_k=0 and top_p=1 mean 'no filter', as in `generate`. Raises BadInputError on bad values.
+    """
+    check_text(prompt, "prompt")
+    S.check_temperature(temperature)
+    S.check_top_k(top_k)
+    S.check_top_p(top_p)
+    raw = next_token_distribution(model, tok, prompt)          # cached: a slider move costs no forward pass
+    after = S.process_logits(raw, temperature=temperature, top_k=top_k or None, top_p=top_p)
+    p = S.to_probs(after)
+    fig = plot_before_after(tok, raw, p, top=top, labels=("model (T = 1)", "after your settings"),
+                            title=f"after {prompt[-40:]!r}")
+    best = int(p.argmax())
+    summary = (f"temperature={temperature:g}, top_k={top_k}, top_p={top_p:g}: {int((p > 0).sum())} tokens can "
+               f"be chosen; most likely {tok.decode([best])!r} with p={float(p[best]):.3f}")
+    return fig, summary
+
+
+def settings_code(prompt: str, max_new_tokens: int, temperature: float, top_k: int, top_p: float,
+                  seed: int) -> str:
+    """The line of code that reproduces the playground's Generate button."""
+    knobs = [f"temperature={temperature:g}"]
+    if top_k:
+        knobs.append(f"top_k={top_k}")
+    if top_p < 1:
+        knobs.append(f"top_p={top_p:g}")
+    return (f"cu_gen.generate_by_hand(model, tok, {prompt!r}, {max_new_tokens}, "
+            f"{', '.join(knobs)}, seed={seed}).text")
+
+
+def playground_generate(model, tok, prompt, max_new_tokens, temperature, top_k, top_p, seed):
+    """Run the hand-written sampler with the playground settings; returns the GenerationResult."""
+    return generate_by_hand(model, tok, prompt, max_new_tokens, temperature=temperature,
+                            top_k=top_k or None, top_p=top_p if top_p < 1 else None, seed=seed)
+
+
+CONDITIONS = {
+    "sentiment": {"positive": "Answer in a very positive, happy tone.",
+                  "negative": "Answer in a very negative, gloomy tone."},
+    "style": {"pirate": "Answer like a pirate.", "poem": "Answer as a short rhyming poem.",
+              "formal": "Answer in formal, academic English."},
+    "system message": {"one word": "You answer with exactly one word.",
+                       "grumpy chef": "You are a grumpy French chef who talks only about food.",
+                       "teacher": "You are a patient teacher who explains things to a ten-year-old."},
+}
+
+
+def condition_messages(prompt: str, kind: str, value: str | None) -> list[dict]:
+    """Chat messages for a condition: sentiment/style as an instruction, or a system message."""
+    check_text(prompt, "prompt")
+    if kind == "none":
+        return chat_messages(prompt)
+    if kind not in CONDITIONS or value not in CONDITIONS[kind]:
+        choices = "; ".join(f"{k}: {', '.join(v)}" for k, v in CONDITIONS.items())
+        from ..errors import BadInputError
+        raise BadInputError(f"unknown condition {kind!r} / {value!r}. Choose 'none' or one of {choices}.")
+    text = CONDITIONS[kind][value]
+    if kind == "system message":
+        return chat_messages(prompt, system=text)
+    return chat_messages(f"{prompt} {text}")
+
+
+def conditioned_outputs(model, tok, prompt: str, kind: str, value: str | None, *, seed: int = 0,
+                        max_new_tokens: int = 30, temperature: float = 0.7) -> dict[str, str]:
+    """The same prompt and seed, without and with the condition: {label: generated text}."""
+    out = {}
+    for label, (k, v) in {"no condition": ("none", None), f"{kind}: {value}": (kind, value)}.items():
+        msgs = condition_messages(prompt, k, v)
+        out[label] = generate_by_hand(model, tok, msgs, max_new_tokens, temperature=temperature, seed=seed).text
+    return out
+
+
+# ----------------------------------------------------------------------------- widget plumbing
+
+
+def _show_error(out: W.Output, err: Exception) -> None:
+    out.append_stdout(f"⚠ {err}\n")
+
+
+def output_text(out: W.Output) -> str:
+    """All text an Output widget holds (what tests and learners read)."""
+    parts = []
+    for o in out.outputs:
+        if o.get("output_type") == "stream":
+            parts.append(o.get("text", ""))
+        else:
+            parts.append(o.get("data", {}).get("text/plain", ""))
+    return "".join(parts)
+
+
+def sampling_playground(model, tok, prompt: str = "Once upon a time", *, max_new_tokens_limit: int = 80):
+    """Prompt, temperature, top-k, top-p, seed, max new tokens; live bar chart; Generate button."""
+    style = {"description_width": "110px"}
+    c = {
+        "prompt": W.Text(value=prompt, description="prompt", continuous_update=False, style=style,
+                         layout=W.Layout(width="95%")),
+        "temperature": W.FloatSlider(value=1.0, min=0.0, max=2.0, step=0.05, description="temperature", style=style),
+        "top_k": W.IntSlider(value=0, min=0, max=100, description="top-k (0 = off)", style=style),
+        "top_p": W.FloatSlider(value=1.0, min=0.05, max=1.0, step=0.05, description="top-p", style=style),
+        "seed": W.IntText(value=0, description="seed", style=style),
+        "max_new_tokens": W.IntSlider(value=30, min=1, max=max_new_tokens_limit, description="max new tokens",
+                                      style=style),
+    }
+    button = W.Button(description="Generate", button_style="primary")
+    dist_out, text_out = W.Output(), W.Output()
+
+    def refresh(_change=None):
+        dist_out.outputs = ()
+        try:
+            fig, summary = sampling_view(model, tok, c["prompt"].value, c["temperature"].value,
+                                         c["top_k"].value, c["top_p"].value)
+        except CourseError as err:
+            _show_error(dist_out, err)
+            return
+        dist_out.append_stdout(summary + "\n")
+        dist_out.append_display_data(fig)
+
+    def generate(_button=None):
+        text_out.outputs = ()
+        v = {k: w.value for k, w in c.items()}
+        try:
+            res = playground_generate(model, tok, v["prompt"], v["max_new_tokens"], v["temperature"],
+                                      v["top_k"], v["top_p"], v["seed"])
+        except CourseError as err:
+            _show_error(text_out, err)
+            return
+        text_out.append_stdout(f"{v['prompt']}{res.text}\n\n"
+                               f"[{len(res.token_ids)} tokens, stopped by {res.stopped_by}]\n"
+                               f"reproduce in code:\n  {settings_code(v['prompt'], v['max_new_tokens'], v['temperature'], v['top_k'], v['top_p'], v['seed'])}\n")
+
+    for name in ("prompt", "temperature", "top_k", "top_p"):
+        c[name].observe(refresh, names="value")
+    button.on_click(generate)
+    refresh()  # draw once now: ipywidgets 7.7 and 8 then behave the same
+    box = W.VBox([c["prompt"], W.HBox([W.VBox([c["temperature"], c["top_k"], c["top_p"]]),
+                                        W.VBox([c["seed"], c["max_new_tokens"], button])]),
+                  dist_out, text_out])
+    box.controls, box.button, box.dist_out, box.text_out = c, button, dist_out, text_out
+    box.generate = generate
+    return box
+
+
+def conditioning_playground(model, tok, prompt: str = "Describe your weekend.", *, max_new_tokens: int = 30):
+    """Pick a condition (sentiment / style / system message); outputs without and with it, same seed."""
+    style = {"description_width": "90px"}
+    kinds = list(CONDITIONS)
+    c = {
+        "prompt": W.Text(value=prompt, description="prompt", continuous_update=False, style=style,
+                         layout=W.Layout(width="95%")),
+        "kind": W.Dropdown(options=kinds, value=kinds[0], description="condition", style=style),
+        "value": W.Dropdown(options=list(CONDITIONS[kinds[0]]), description="which", style=style),
+        "seed": W.IntText(value=0, description="seed", style=style),
+        "temperature": W.FloatSlider(value=0.7, min=0.0, max=1.5, step=0.05, description="temperature", style=style),
+    }
+    button = W.Button(description="Compare", button_style="primary")
+    left, right = W.Output(layout=W.Layout(width="50%")), W.Output(layout=W.Layout(width="50%"))
+
+    def new_kind(change):
+        c["value"].options = list(CONDITIONS[change["new"]])
+        c["value"].value = c["value"].options[0]
+
+    def compare(_button=None):
+        left.outputs, right.outputs = (), ()
+        v = {k: w.value for k, w in c.items()}
+        try:
+            res = conditioned_outputs(model, tok, v["prompt"], v["kind"], v["value"], seed=v["seed"],
+                                      max_new_tokens=max_new_tokens, temperature=v["temperature"])
+        except CourseError as err:
+            _show_error(left, err)
+            return
+        for out, (label, text) in zip((left, right), res.items()):
+            out.append_stdout(f"── {label} (seed {v['seed']}) ──\n{text}\n")
+
+    c["kind"].observe(new_kind, names="value")
+    button.on_click(compare)
+    box = W.VBox([c["prompt"], W.HBox([c["kind"], c["value"]]), W.HBox([c["seed"], c["temperature"], button]),
+                  W.HBox([left, right])])
+    box.controls, box.button, box.left, box.right, box.compare = c, button, left, right, compare
+    return box
