@@ -112,3 +112,13 @@ def macro_f1(pred, gold, num_labels: int) -> float:
             continue
         f1s.append(2 * tp / (2 * tp + fp + fn))
     return float(np.mean(f1s)) if f1s else 0.0
+
+
+def confusion_matrix(pred, gold, num_labels: int) -> np.ndarray:
+    """counts[i, j] = how many examples of true class i were predicted as class j."""
+    pred, gold = np.asarray(pred, dtype=int), np.asarray(gold, dtype=int)
+    if pred.shape != gold.shape:
+        raise BadInputError(f"pred and gold must have the same length, got {pred.shape} and {gold.shape}.")
+    counts = np.zeros((num_labels, num_labels), dtype=int)
+    np.add.at(counts, (gold, pred), 1)
+    return counts
