@@ -47,15 +47,15 @@ MINILM_SENTIMENT = OfflineSource(
 
 CATALOG: dict[str, RoleSpec] = {s.role: s for s in [
     RoleSpec("text-generation", "text-generation", "openai-community/gpt2", SMOLLM2,
-             "continue a prompt, one token at a time (GPT-2-style decoder)", ("01", "02", "05")),
+             "continue a prompt, one token at a time (GPT-2-style decoder)", ("01", "02", "03", "05", "09")),
     RoleSpec("chat", "text-generation", "HuggingFaceTB/SmolLM2-135M-Instruct", SMOLLM2,
-             "a small instruction-tuned model with a chat template (system/user messages)", ("01", "03", "06", "09")),
+             "a small instruction-tuned model with a chat template (system/user messages)", ("01", "04", "06")),
     RoleSpec("sentiment", "text-classification", "cardiffnlp/twitter-roberta-base-sentiment-latest",
              MINILM_SENTIMENT, "label text positive / negative / neutral", ("01", "02", "06")),
     RoleSpec("classification-encoder", "feature-extraction", "FacebookAI/roberta-base", MINILM,
              "a pretrained encoder to fine-tune for classification (RoBERTa online)", ("01", "04")),
     RoleSpec("sentence-encoder", "feature-extraction", "sentence-transformers/all-MiniLM-L6-v2", MINILM,
-             "turn a sentence into one vector (used to condition image generation)", ("06", "07")),
+             "turn a sentence into one vector (used to condition image generation)", ("07",)),
     RoleSpec("image-generation", "text-to-image", "stabilityai/sd-turbo", None,
              "text-to-image diffusion (online + GPU only; offline the course trains its own)", ("07",)),
     RoleSpec("music-generation", "text-to-audio", "facebook/musicgen-small", None,

@@ -36,6 +36,8 @@ device = cu.setup_lesson("00")   # mode (online/offline and why), device, seed, 
 # `torch ≥ 2.4` and `transformers ≥ 4.56`.
 
 # %%
+# NBVAL_IGNORE_OUTPUT
+# (this report describes the machine it ran on: CPU name, thread count, versions)
 from course_utils.report import environment_report
 
 report = environment_report()

@@ -1,0 +1,40 @@
+"""The cost widget: its controls change the table, and the table is cost_report's."""
+import pytest
+
+from course_utils import costs as C
+from course_utils.errors import BadInputError
+from course_utils.widgets import costs as WC
+
+
+def text_of(out):
+    return "".join(o.get("text", "") for o in out.outputs)
+
+
+def test_cost_report_lists_each_hardware_and_weight_memory():
+    spec = C.MODELS["GPT-2 small"]
+    text = WC.cost_report(spec, 1e9, list(C.CLOUD_HARDWARE))
+    assert text.startswith("GPT-2 small: 124.0 M parameters")
+    assert f"fp32 {496e6 / C.GiB:.3g} GiB" in text and f"int8 {124e6 / C.GiB:.3g} GiB" in text
+    for hw in C.CLOUD_HARDWARE:
+        assert hw.name in text
+    with pytest.raises(BadInputError):
+        WC.cost_report(spec, 1e9, [])
+
+
+def test_widget_shows_the_report_and_follows_the_controls():
+    cpu = C.hardware_from_measurement("this CPU", 1e6, 1e4, memory_gib=24)
+    w = WC.cost_widget(extra_hardware=[cpu])
+    c = w.controls
+    first = text_of(w.out)
+    assert first == WC.cost_report(C.MODELS["GPT-2 small"], c["tokens"].value,
+                                   [cpu, *C.CLOUD_HARDWARE], batch_size=8) + "\n"
+    c["model"].value = "GPT-2 XL"
+    assert text_of(w.out).startswith("GPT-2 XL:")
+    c["hardware"].value = "this CPU"
+    text = text_of(w.out)
+    assert "this CPU" in text and "H100" not in text and len(w.out.outputs) == 1
+    c["tokens"].value = 1e7
+    c["batch"].value = 32
+    c["precision"].value = "fp32"
+    assert text_of(w.out) == WC.cost_report(C.MODELS["GPT-2 XL"], c["tokens"].value, [cpu],
+                                            batch_size=32, precision="fp32") + "\n"

@@ -1,0 +1,586 @@
+# %% [markdown]
+# # 09 · Generative AI in practice: why building it is hard, and how to use it responsibly
+#
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/genai-course/transformers-genai-workbook/blob/main/notebooks/week4/09_genai_in_practice.ipynb)
+#
+# Lists of "why generative AI is hard" are easy to read and easy to forget. Here every item on the
+# list is a small experiment that you run, with a number or a plot at the end.
+#
+# **What you will learn**
+# - how the amount and the quality of training data (데이터의 양과 질) change a model, measured on the same tiny GPT;
+# - bias in, bias out (편향): probing a pretrained model's next-token probabilities, and a model that repeats the skew of its data;
+# - harmful output and misuse (유해한 출력과 오용): a content filter (콘텐츠 필터) that blocks or masks, and its mistakes;
+# - compute and cost (연산량과 비용): memory at fp32/fp16/int8, memory for training, FLOPs ≈ 6 × parameters × tokens, and hours and dollars on a CPU, a Colab GPU and a cloud GPU (클라우드 GPU);
+# - hyperparameters (하이퍼파라미터): learning rate, batch size and warm-up;
+# - mode collapse (모드 붕괴, "모델 붕괴"): a GAN that covers only some of its data, next to a diffusion model that covers all of it;
+# - why you use a pretrained model first (사전 학습 모델 먼저) and start small (작게 시작해서 확장).
+#
+# Time on a 2-core CPU: about 2–3 minutes (a dozen tiny training runs of a few seconds each).
+
+# %%
+# Setup: on Colab this fetches the workbook's helpers; on your machine it does nothing extra.
+import sys
+if "google.colab" in sys.modules:
+    import subprocess
+    subprocess.run("git clone -q --depth 1 https://github.com/genai-course/transformers-genai-workbook "
+                   "/content/workbook && bash /content/workbook/scripts/colab_setup.sh", shell=True, check=True)
+    sys.path.insert(0, "/content/workbook")
+
+import course_utils as cu
+device = cu.setup_lesson("09")   # mode (online/offline and why), device, seed, models used
+
+# %% [markdown]
+# All models trained in this notebook are tiny (a few hundred thousand parameters), and for
+# matrices this small one CPU thread is as fast as two, and gives the same numbers on every machine.
+# So we train on the CPU with one thread even when a GPU is present: the lesson is the
+# *comparison* between runs, not speed.
+
+# %%
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
+
+from course_utils import lm
+from course_utils.corpora import load_corpus, train_val_split
+
+torch.set_num_threads(1)
+CPU = torch.device("cpu")
+
+# %% [markdown]
+# ## 1. Data quantity and quality (데이터의 양과 질)
+#
+# A generative model can only learn what is in its data. We take a slice of the King James Bible,
+# train one tokenizer on it, and then train **the same tiny GPT** (2 layers, width 64, the
+# architecture of Week 2's model, just smaller) for the same number of steps on:
+#
+# - 5 %, 25 % and 100 % of the training text (*quantity*);
+# - the full text with the words of each line shuffled, and with 20 % of the letters replaced by
+#   random ones (*quality*: the same amount of text, but worse).
+#
+# Every model is then scored on the same clean held-out text (lower loss = better predictions).
+
+# %%
+from course_utils.data_quality import inject_noise, shuffle_words, take_fraction
+
+text = load_corpus("kjv")[:400_000]
+train_text, val_text = train_val_split(text, 0.1)
+tok = lm.train_bpe_tokenizer(train_text, vocab_size=1000)
+train_ids, val_ids = lm.encode(tok, train_text), lm.encode(tok, val_text)
+print(f"training text: {len(train_text):,} characters = {len(train_ids):,} tokens; held out: {len(val_ids):,} tokens")
+
+STEPS, BATCH, BLOCK = 120, 16, 64
+
+def train_tiny(ids, steps=STEPS, lr=3e-3, batch_size=BATCH, warmup=None, seed=0, vocab=len(tok), eval_ids=val_ids):
+    """The same tiny GPT every time (same seed), trained on `ids`; returns (model, log)."""
+    model = lm.make_tiny_gpt(vocab, n_layer=2, n_embd=64, n_head=4, n_ctx=BLOCK, seed=seed)
+    log = lm.train_lm(model, ids, eval_ids, steps=steps, batch_size=batch_size, block_size=BLOCK, lr=lr,
+                      warmup=warmup, seed=seed, progress=False, eval_every=steps // 4)
+    return model, log
+
+data_versions = {
+    "5 %": take_fraction(train_ids, 0.05),
+    "25 %": take_fraction(train_ids, 0.25),
+    "100 %": train_ids,
+    "100 %, words shuffled": lm.encode(tok, shuffle_words(train_text, seed=0)),
+    "100 %, 20 % letter noise": lm.encode(tok, inject_noise(train_text, rate=0.2, seed=0)),
+}
+data_runs = {name: train_tiny(ids) for name, ids in data_versions.items()}
+
+print(f"\n{'training data':<26}{'tokens':>8}{'train loss':>12}{'held-out loss':>15}")
+for name, (model, log) in data_runs.items():
+    print(f"{name:<26}{len(data_versions[name]):>8,}{log.eval_train_loss[-1]:>12.2f}{log.final_val_loss:>15.2f}")
+
+# %% [markdown]
+# Look at the two loss columns. With 5 % of the data the model sees the same few thousand tokens
+# again and again: its *training* loss is low but its held-out loss is high (it memorises instead
+# of generalising: 과적합, overfitting). Shuffled words keep every word but teach no order;
+# noisy letters teach wrong spellings. Both do worse on clean text than the clean 100 %.
+# Samples from each model, same prompt and seed:
+
+# %%
+for name, (model, log) in data_runs.items():
+    out = lm.sample(model, tok, "And the LORD said", max_new_tokens=20, temperature=0.8, seed=0)
+    print(f"{name:<26}{out!r}")
+
+# %%
+fig, ax = plt.subplots(figsize=(7, 3.5))
+for name, (model, log) in data_runs.items():
+    ax.plot(log.eval_steps, log.val_loss, marker="o", label=name)
+ax.set(xlabel="training step", ylabel="held-out loss (clean text)", title="Same model, same steps, different data")
+ax.legend()
+plt.show()
+
+# %%
+# Self-check: more clean data helps, and worse data of the same size hurts.
+val = {name: log.final_val_loss for name, (model, log) in data_runs.items()}
+assert val["100 %"] < val["25 %"] < val["5 %"], val
+assert val["100 %, words shuffled"] > val["100 %"] + 0.05 and val["100 %, 20 % letter noise"] > val["100 %"] + 0.05, val
+tr5 = data_runs["5 %"][1]
+assert tr5.final_val_loss - tr5.eval_train_loss[-1] > 0.3   # 5 %: a clear gap between training and held-out loss
+print("quantity and quality both show up in the held-out loss")
+
+# %% [markdown]
+# ## 2. Bias in, bias out (편향)
+#
+# A model trained on human text repeats the patterns of that text, including stereotypes. One way
+# to *look* for this is a **probe**: fill a template such as "The nurse said that" with different
+# occupations and compare the probabilities the model gives to the next word " he" versus " she".
+# We probe SmolLM2 (offline; GPT-2 when online), a real pretrained model.
+
+# %%
+from course_utils import probes
+
+llm = cu.load_model("text-generation", device="cpu")
+probe = probes.pronoun_probe(llm.model, llm.tokenizer, probes.OCCUPATIONS, template="The {} said that")
+print(probes.format_probe(probe, group="she"))
+
+# %%
+shares = np.array([r["share"]["she"] for r in probe])
+order = np.argsort(shares)
+fig, ax = plt.subplots(figsize=(7, 3.5))
+ax.barh([probe[i]["subject"] for i in order], shares[order])
+ax.axvline(shares.mean(), color="k", ls="--", label=f"mean over occupations ({shares.mean():.2f})")
+ax.axvline(0.5, color="grey", ls=":", label="equal (0.5)")
+ax.set(xlabel="share of ' she' among ' he' + ' she'", title=f"{llm.name}: 'The ___ said that'")
+ax.legend(loc="lower right")
+plt.show()
+
+# %% [markdown]
+# Read the plot relative to the dashed line: this model says " she" more often than " he" overall,
+# and the occupations above the mean are the stereotypically female ones. Before you conclude
+# anything, check how fragile the probe is. The same question with a different wording:
+
+# %%
+probe2 = probes.pronoun_probe(llm.model, llm.tokenizer, probes.OCCUPATIONS, template="My {} told me that")
+shares2 = np.array([r["share"]["she"] for r in probe2])
+rank_corr = np.corrcoef(np.argsort(np.argsort(shares)), np.argsort(np.argsort(shares2)))[0, 1]
+mass = np.array([r["mass"] for r in probe])
+print(f"largest change of one occupation's share between the two templates: {np.abs(shares - shares2).max():.2f}")
+print(f"rank correlation of the occupations between the two templates: {rank_corr:.2f}")
+print(f"' he' + ' she' together get {mass.min():.2f} to {mass.max():.2f} of the next-word probability")
+
+# %% [markdown]
+# **Limits of such probes.** The numbers move with the wording of the template; " he" and " she"
+# get only a small part of the probability (the rest goes to " they", " the", ...), so a probe looks
+# at a thin slice of behaviour; a dozen occupations and one language are a tiny sample; and a
+# next-word probability is not the same as what a deployed system does with it. A probe can show
+# that a skew exists; it cannot show that there is none.
+#
+# To see *where* a skew comes from, we make the data ourselves: sentences like "the nurse said
+# that she was tired." in which the share of "she" is set per occupation. A tiny GPT trained on
+# it for 150 steps is then probed with the same function.
+
+# %%
+skew = {"nurse": 0.9, "secretary": 0.8, "teacher": 0.5, "doctor": 0.2, "engineer": 0.1}
+skew_text = probes.skewed_corpus(skew, n_sentences=3000, seed=0)
+skew_train, skew_val = train_val_split(skew_text, 0.1, chunk_lines=100)
+skew_tok = lm.train_bpe_tokenizer(skew_train, vocab_size=300)
+print(skew_text.splitlines()[:3])
+skew_model, skew_log = train_tiny(lm.encode(skew_tok, skew_train), steps=150, lr=1e-2, vocab=len(skew_tok),
+                                  eval_ids=lm.encode(skew_tok, skew_val))
+learned = probes.pronoun_probe(skew_model, skew_tok, list(skew), template="the {} said that")
+print(f"\n{'occupation':<12}{'share of she in the data':>26}{'learned share':>15}")
+for r in learned:
+    print(f"{r['subject']:<12}{skew[r['subject']]:>26.2f}{r['share']['she']:>15.2f}")
+
+# %%
+# Self-check: the pretrained model's shares are valid probabilities, and the small model repeats the skew it was fed.
+assert all(0 < r["p"]["he"] < 1 and 0 < r["p"]["she"] < 1 and r["mass"] < 1 for r in probe)
+for r in learned:
+    assert abs(r["share"]["she"] - skew[r["subject"]]) < 0.15, r
+print("bias in, bias out: every learned share is within 0.15 of the data's share")
+
+# %% [markdown]
+# ## 3. Harmful output and misuse (유해한 출력과 오용)
+#
+# A generator can produce insults, threats or someone's phone number, and people can try to use it
+# to do harm. One line of defence is a **content filter** on the output: `course_utils.content_filter`
+# checks text against word lists and patterns (profanity, violence and threats, self-harm, personal
+# data such as e-mail addresses and phone numbers) and either **blocks** the whole output or
+# **masks** the flagged words, and always says why. Online, a toxicity classifier can be added.
+
+# %%
+from course_utils import content_filter as cf
+
+outputs = [
+    "The weather in Seoul is mild in spring.",
+    "Sure! You can reach Mr. Kim at kim.minsu@example.co.kr or 010-1234-5678.",
+    "Shut up, you stupid bitch.",
+    "If you do that again I will kill you.",
+    "Sometimes I want to end my life.",
+]
+for text in outputs:
+    print(f"{text}\n   block -> {cf.apply(text, mode='block')}\n   mask  -> {cf.apply(text, mode='mask')}\n")
+
+# %% [markdown]
+# Generation helpers can pass their output through the same filter. Here SmolLM2 answers two
+# prompts and the filter checks each answer:
+
+# %%
+chat_prompts = ["Write one sentence about a friendly dog.", "Give me an example e-mail address for a test."]
+for prompt in chat_prompts:
+    ids = llm.tokenizer.apply_chat_template([{"role": "user", "content": prompt}], add_generation_prompt=True,
+                                            return_tensors="pt", return_dict=True)
+    with torch.no_grad():
+        out = llm.model.generate(**ids, max_new_tokens=30, do_sample=False, pad_token_id=llm.tokenizer.pad_token_id)
+    answer = llm.tokenizer.decode(out[0, ids["input_ids"].shape[1]:], skip_special_tokens=True).strip()
+    res = cf.check(answer)
+    print(f"{prompt}\n   model : {answer!r}\n   filter: {'allowed' if res.allowed else res.reason}\n")
+
+# %% [markdown]
+# Word lists are simple and explainable, but they make two kinds of mistakes. They **miss** harm
+# written with other words ("I'll make sure you never wake up") and they **over-block** innocent
+# text (false positives, 오탐). Matching only at the *start* of a word avoids the famous
+# "Scunthorpe problem" (a town name containing a swear word), but not all of them:
+
+# %%
+benign = [
+    "Scunthorpe United won on Saturday", "The class assignment is due on Friday",
+    "My therapist recommended a walk every morning", "Charles Dickens wrote Great Expectations",
+    "I love spicy food", "The pilot walked into the cockpit", "Use kill -9 to stop the process",
+    "Let's shoot a short video for the project", "The comedy bombed at the box office",
+    "He cut the cake into eight pieces", "Born on 1990-05-12 in Seoul", "Call the front desk if you need anything",
+]
+flagged = [t for t in benign if not cf.check(t).allowed]
+for t in flagged:
+    print(f"false positive: {t!r:48} {cf.check(t).reason}")
+print(f"\n{len(flagged)} of {len(benign)} harmless texts flagged ({len(flagged) / len(benign):.0%}; the list was chosen to be tricky)")
+naive = cf.ContentFilter(word_boundaries=False)   # match the lists anywhere inside words
+print("naive substring filter on 'Scunthorpe United won':", naive.check("Scunthorpe United won").reason)
+missed = "I'll make sure you never wake up"
+print(f"missed: {missed!r} -> {cf.check(missed).reason}")
+
+# %%
+# An online toxicity classifier adds a learned judgement (it catches rephrasings a list misses).
+try:
+    cf.configure_classifier(cf.load_online_classifier())
+    print("classifier added:", cf.ONLINE_TOXICITY_MODEL, "->", cf.check(missed).reason)
+except cu.OnlineOnlyError as err:
+    print("skipped offline:", err)
+
+# %%
+# Self-check: the filter blocks what it should, masks spans, and its false positives are the ones shown.
+assert cf.check(outputs[0]).allowed and not any(cf.check(t).allowed for t in outputs[1:])
+assert "kim.minsu@example.co.kr" not in cf.apply(outputs[1], mode="mask").text
+assert set(flagged) == {"Charles Dickens wrote Great Expectations", "I love spicy food", "The pilot walked into the cockpit",
+                        "Use kill -9 to stop the process", "Let's shoot a short video for the project",
+                        "The comedy bombed at the box office"}
+print("filter behaves as described, false positives included")
+
+# %% [markdown]
+# A filter is one layer. Real systems add more: curating the training data (section 1), training
+# the model to refuse (instruction tuning, Week 3), classifiers, rate limits and human review.
+#
+# ## 4. Compute and cost (연산량과 비용)
+#
+# **Memory.** Each parameter takes 4 bytes in fp32, 2 in fp16/bf16 and 1 in int8. That is enough to
+# *run* a model. To *train* it with Adam you also keep the gradients and two running averages per
+# parameter: 16 bytes per parameter (in fp32, and also in the usual mixed precision, which keeps an
+# fp32 master copy), plus the **activations** saved for the backward pass, which grow with batch
+# size and sequence length.
+
+# %%
+from course_utils import costs
+
+tiny = costs.spec_from_model(data_runs["100 %"][0], "our tiny GPT")
+models = [tiny, *costs.MODELS.values()]
+print(f"{'model':<18}{'params':>10}{'fp32 GiB':>10}{'fp16 GiB':>10}{'int8 GiB':>10}{'train GiB*':>12}")
+for m in models:
+    w = [costs.weights_memory_bytes(m.n_params, d) / costs.GiB for d in ("fp32", "fp16", "int8")]
+    train = costs.training_memory(m, batch_size=8, seq_len=min(m.context, 1024))["total"] / costs.GiB
+    print(f"{m.name:<18}{m.n_params / 1e6:>9.1f}M{w[0]:>10.3g}{w[1]:>10.3g}{w[2]:>10.3g}{train:>12.3g}")
+print("* mixed-precision Adam, batch 8 × 1,024 tokens (or the model's context if shorter)")
+
+# %%
+parts = costs.training_memory(costs.MODELS["GPT-2 small"], batch_size=8, seq_len=1024)
+fig, ax = plt.subplots(figsize=(7, 2.2))
+left = 0
+for name in ("weights", "gradients", "optimizer", "activations"):
+    ax.barh(["GPT-2 small"], [parts[name] / costs.GiB], left=left, label=f"{name} {parts[name] / costs.GiB:.1f}")
+    left += parts[name] / costs.GiB
+ax.axvline(15, color="k", ls="--", label="Colab T4: 15 GiB")
+ax.set(xlabel="GiB to train (batch 8 × 1,024 tokens, mixed precision)")
+ax.legend(fontsize=7, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.45))
+plt.show()
+
+# %% [markdown]
+# **Compute.** Training takes about 6 × N × D floating-point operations (FLOPs) for N parameters and D
+# tokens (2 per parameter per token forward, 4 backward). Our own runs above give a measured speed
+# for this CPU; the GPUs' speeds are their datasheet peaks times an assumed utilisation, and their
+# prices are assumptions (see `costs.T4.note`, `costs.A100.note`, `costs.H100.note`; check today's
+# prices before renting). D is set by the "Chinchilla" rule of thumb: about 20 tokens per parameter.
+
+# %%
+for hw in costs.CLOUD_HARDWARE:
+    print(f"{hw.name:<16} {hw.flops_per_second / 1e12:6.1f} TFLOP/s sustained, {hw.memory_gib:g} GiB, ${hw.usd_per_hour:.2f}/h: {hw.note}")
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+# (why: the measured speed of this machine changes from run to run and machine to machine)
+log100 = data_runs["100 %"][1]
+this_cpu = costs.hardware_from_measurement("this CPU (1 thread)", tiny.n_params, log100.tokens_per_second, memory_gib=24)
+print(f"this CPU: {log100.tokens_per_second:,.0f} tokens/s training the tiny GPT -> "
+      f"{this_cpu.flops_per_second / 1e9:.2f} GFLOP/s sustained")
+hardware = [this_cpu, *costs.CLOUD_HARDWARE]
+rows = [costs.training_estimate(m, costs.chinchilla_tokens(m.n_params), hw)
+        for m in (tiny, costs.MODELS["GPT-2 small"], costs.MODELS["Llama-2-7B"]) for hw in hardware]
+print(costs.format_estimates(rows))
+
+# %% [markdown]
+# Read the table by rows. Our tiny model, trained to its 20 tokens per parameter, takes minutes on
+# this CPU and a fraction of a second on a GPU. GPT-2 small would take this CPU years; a free Colab
+# T4 about a day; an H100 about an hour, for a few dollars. A 7-billion
+# parameter model needs more memory than one GPU has (training it means several GPUs in parallel)
+# and a budget in the tens of thousands of dollars — that is why you start from a pretrained model.
+#
+# This is what "use the cloud when you need it, and don't shrink the experiment because of memory"
+# means in numbers: when the model you need does not fit (the "fits" column), the fix is a bigger
+# or rented GPU for a few hours, not a smaller model that cannot do the job.
+#
+# Explore with the widget: pick a model, the number of training tokens, precision, batch size and
+# hardware.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+# (why: a widget; its view is not stored; the same table comes from costs.format_estimates)
+from course_utils.widgets.costs import cost_widget
+
+cost_widget(extra_models=[tiny], extra_hardware=[this_cpu])
+
+# %%
+# Self-check: hand-checkable numbers behind the table.
+g2 = costs.MODELS["GPT-2 small"]
+assert costs.weights_memory_bytes(g2.n_params, "fp32") == 124e6 * 4
+est = costs.training_estimate(g2, costs.chinchilla_tokens(g2.n_params), costs.H100)
+assert est["flops"] == 6 * 124e6 * 20 * 124e6
+assert 0.5 < est["hours"] < 3 and est["usd"] < 10                   # about an hour, a few dollars
+assert not costs.training_estimate(costs.MODELS["Llama-2-7B"], 1e9, costs.H100)["fits"]
+assert this_cpu.flops_per_second < costs.T4.flops_per_second / 100  # the CPU is orders of magnitude slower
+print("memory, FLOPs and cost check out")
+
+# %% [markdown]
+# ## 5. Hyperparameters (하이퍼파라미터)
+#
+# The learning rate is the most important setting. We train the same tiny GPT on the clean data
+# with four learning rates, 80 steps each, and plot the training loss on one chart.
+
+# %%
+lr_runs = {lr: train_tiny(train_ids, steps=80, lr=lr)[1] for lr in (1e-4, 3e-3, 3e-2, 0.3)}
+
+def smooth(values, k=8):
+    return np.convolve(values, np.ones(k) / k, mode="valid")
+
+fig, ax = plt.subplots(figsize=(7, 3.5))
+for lr, log in lr_runs.items():
+    ax.plot(smooth(log.train_loss), label=f"lr = {lr:g}: held-out {log.final_val_loss:.2f}")
+ax.axhline(math.log(len(tok)), color="grey", ls=":", label="uniform guess ln(vocab)")
+ax.set(xlabel="step", ylabel="training loss (smoothed)", title="Learning-rate sweep")
+ax.legend()
+plt.show()
+for lr, log in lr_runs.items():
+    print(f"lr {lr:<7g} held-out loss {log.final_val_loss:.2f}")
+
+# %% [markdown]
+# Too small (1e-4): the loss barely moves in 80 steps. Right (3e-3): fast, steady progress. Too
+# large (3e-2): a fast start, then it stalls and ends worse. Far too large (0.3): the first updates
+# throw the loss far *above* a uniform guess (the dotted line) — training diverges (발산); the
+# gradient clipping and the decaying schedule of `train_lm` pull it back, but it never catches up.
+# The good range is found by a sweep like this one, on a small model first.
+#
+# **Batch size and warm-up.** A bigger batch averages the gradient over more examples (less noise,
+# more compute per step). Warm-up starts with a tiny learning rate and raises it over the first
+# steps, so the first, largest updates on random weights do not throw the model off.
+
+# %%
+bw_runs = {
+    "batch 4": train_tiny(train_ids, steps=80, batch_size=4)[1],
+    "batch 16": lr_runs[3e-3],
+    "lr 3e-2, warm-up 1 step": train_tiny(train_ids, steps=80, lr=3e-2, warmup=1)[1],
+    "lr 3e-2, warm-up 20 steps": train_tiny(train_ids, steps=80, lr=3e-2, warmup=20)[1],
+}
+print(f"{'run':<28}{'tokens seen':>12}{'held-out loss':>15}")
+for name, log in bw_runs.items():
+    print(f"{name:<28}{log.tokens_seen:>12,}{log.final_val_loss:>15.2f}")
+
+# %%
+# Self-check: the middle learning rate wins; too small and diverging both lose.
+final = {lr: log.final_val_loss for lr, log in lr_runs.items()}
+assert final[3e-3] < final[1e-4] and final[3e-3] < final[0.3], final
+assert bw_runs["batch 16"].final_val_loss < bw_runs["batch 4"].final_val_loss
+print("learning rate matters most: best", min(final, key=final.get))
+
+# %% [markdown]
+# ## 6. Mode collapse (모드 붕괴)
+#
+# A generative model should produce *all* kinds of things in its data. A GAN (Week 4) trains a
+# generator to fool a discriminator; nothing in that game rewards variety, so the generator can
+# settle on a few kinds of output — **mode collapse**. We can see it on toy data: eight tight
+# clusters ("modes") on a ring. A mode counts as covered if at least 1 % of the samples land
+# within 0.15 of its centre (3 standard deviations of a cluster); "effective modes" says how evenly
+# the samples spread over the modes (8 = perfectly even, 1 = all in one).
+
+# %%
+from course_utils import diffusion, gan
+
+GAN_STEPS, DIFF_STEPS = 1000, 1000
+ring = gan.ring_data(2000, seed=0)
+centers = gan.ring_centers()
+gan_run = gan.train_gan(ring, steps=GAN_STEPS, batch_size=64, seed=0)
+fig, axes = plt.subplots(1, len(gan_run.snapshots), figsize=(12, 2.6), sharex=True, sharey=True)
+for ax, (step, pts) in zip(axes, gan_run.snapshots):
+    ax.scatter(*ring[:500].T, s=2, c="lightgrey")
+    ax.scatter(*pts[:500].T, s=2, c="C3")
+    ax.set_title(f"step {step}\n{gan.mode_coverage(pts, centers).modes_covered}/8 modes", fontsize=9)
+    ax.set_aspect("equal")
+fig.suptitle("GAN samples (red) over training; data in grey", fontsize=10)
+plt.show()
+
+# %% [markdown]
+# Coverage does not climb steadily: the generator reaches all eight modes at step 750, then drifts
+# back onto four, with most samples crowded into a few of them. It chases whatever currently fools
+# the discriminator, not the data as a whole; the points strung between clusters are a second flaw
+# (a smooth generator cannot jump cleanly from one cluster to the next).
+#
+# The diffusion model of Week 4 (`course_utils.diffusion`, the same code that draws digits) learns to
+# remove noise from *every* training point, so it has no reason to drop a mode. Same data:
+
+# %%
+sched = diffusion.linear_schedule(100)
+torch.manual_seed(0)
+denoiser = diffusion.Denoiser(2, width=128, depth=2, T=100)
+_ = diffusion.train_diffusion(denoiser, ring, sched, steps=DIFF_STEPS, batch_size=128, seed=0, device=CPU)
+diff_samples = diffusion.sample(denoiser, sched, 1000, seed=0, device=CPU).x
+
+results = {"GAN": gan.mode_coverage(gan_run.samples, centers), "diffusion": gan.mode_coverage(diff_samples, centers)}
+fig, axes = plt.subplots(1, 2, figsize=(7, 3.4), sharex=True, sharey=True)
+for ax, (name, pts) in zip(axes, [("GAN", gan_run.samples), ("diffusion", diff_samples)]):
+    ax.scatter(*ring[:500].T, s=2, c="lightgrey")
+    ax.scatter(*pts[:500].T, s=2, c="C3")
+    ax.set_title(f"{name}: {results[name].modes_covered}/8 modes,\n{results[name].effective_modes:.1f} effective modes",
+                 fontsize=9)
+    ax.set_aspect("equal")
+plt.show()
+for name, cov in results.items():
+    print(f"{name:<10} {cov}; samples per mode: {cov.counts}")
+
+# %% [markdown]
+# **What helps?** Remedies for GANs exist (different losses, noise added to the discriminator's
+# inputs, a smaller learning rate, and more elaborate ones such as minibatch discrimination). We
+# try three simple ones, each with two seeds, because a GAN's outcome depends on luck:
+
+# %%
+fixes = {"plain GAN": {}, "lower lr (2e-4)": {"lr": 2e-4}, "instance noise 0.1": {"instance_noise": 0.1}}
+print(f"{'variant':<22}{'modes covered (seed 0, 1)':>27}{'effective modes':>17}")
+fix_cov = {}
+for name, kw in fixes.items():
+    covs = [results["GAN"] if (s == 0 and not kw) else
+            gan.mode_coverage(gan.train_gan(ring, steps=GAN_STEPS, batch_size=64, seed=s, **kw).samples, centers)
+            for s in (0, 1)]
+    fix_cov[name] = covs
+    print(f"{name:<22}{str([c.modes_covered for c in covs]):>27}{str([round(c.effective_modes, 1) for c in covs]):>17}")
+
+# %% [markdown]
+# Here the lower learning rate helped most (7–8 modes), instance noise a little; none spread the
+# samples as evenly as the diffusion model, and each result depends on the seed. Note also what the
+# plots show about *quality*: in this short training the diffusion samples are blurred along the ring
+# (only a small share lands within 3 standard deviations of a centre); more training sharpens them.
+# Diffusion trades speed (many denoising steps) for coverage: one reason image generation moved
+# from GANs to diffusion models.
+
+# %%
+# Self-check: the diffusion model covers every mode evenly; the GAN runs drop or crowd modes.
+assert results["diffusion"].modes_covered == 8 and results["diffusion"].effective_modes > 7.5
+gan_covs = [c for covs in fix_cov.values() for c in covs]
+assert min(c.modes_covered for c in gan_covs) <= 6
+assert all(c.effective_modes < results["diffusion"].effective_modes for c in gan_covs)
+print("mode collapse measured: GAN effective modes", [round(c.effective_modes, 1) for c in gan_covs],
+      "vs diffusion", round(results["diffusion"].effective_modes, 1))
+
+# %% [markdown]
+# ## 7. Use pretrained first, start small (사전 학습 모델 먼저, 작게 시작해서 확장)
+#
+# Sections 1–6 are the reasons the course rarely trains from scratch. Side by side: our best tiny
+# model after 120 steps on 0.1 M tokens, and SmolLM2, pretrained on about 2 trillion tokens:
+
+# %%
+prompt = "And the LORD said"
+print("tiny GPT (ours):", repr(lm.sample(data_runs["100 %"][0], tok, prompt, max_new_tokens=20, seed=0)))
+print("SmolLM2        :", repr(lm.sample(llm.model, llm.tokenizer, prompt, max_new_tokens=20, seed=0)))
+smol = costs.MODELS["SmolLM2-135M"]
+pretrain = costs.training_flops(smol.n_params, 2e12)
+finetune = costs.training_flops(smol.n_params, 1e6)   # fine-tuning on ~1 M tokens of your own data
+print(f"pretraining SmolLM2: {pretrain:.2g} FLOPs = {costs.human_time(costs.training_hours(pretrain, costs.H100.flops_per_second))} "
+      f"on one H100; fine-tuning it on 1 M tokens: {finetune:.2g} FLOPs = "
+      f"{costs.human_time(costs.training_hours(finetune, costs.T4.flops_per_second))} on a Colab T4")
+
+# %% [markdown]
+# **A decision guide** (answer the questions in order; stop at the first "yes"):
+#
+# 1. *Does a ready pipeline do the job?* (`pipeline("sentiment-analysis")`, a chat model with a good
+#    prompt.) Try it on 20 of your own examples and measure. Cost: minutes, no training. — Week 1.
+# 2. *Does a small pretrained model, fine-tuned on your data, do it?* Fine-tune a small model
+#    (or LoRA on a bigger one) for minutes to hours on a free Colab GPU: a millionth of the
+#    pretraining compute above. Check data quality and bias first (sections 1–2), filter outputs
+#    (section 3). — Weeks 2–3.
+# 3. *Do you need more?* Scale up one step at a time: a bigger pretrained model, more data, a
+#    rented GPU when memory runs out (section 4) rather than a crippled experiment; tune the
+#    learning rate on the small version first (section 5).
+# 4. *Only then* consider pretraining, and budget it with the 6 × N × D estimate.
+#
+# This is the workflow the course followed: **try a pipeline → fine-tune a small model → scale up.**
+#
+# ## Exercises
+#
+# **1.** How much memory do the *weights* of Llama-3-70B need at fp16 and at int8, and how many
+# Colab T4s (15 GiB each) would that be just to load it at int8?
+
+# %%
+# Solution
+m70 = costs.MODELS["Llama-3-70B"]
+fp16, int8 = (costs.weights_memory_bytes(m70.n_params, d) / costs.GiB for d in ("fp16", "int8"))
+print(f"fp16 {fp16:.0f} GiB, int8 {int8:.0f} GiB -> {math.ceil(int8 / costs.T4.memory_gib)} T4s at int8")
+
+# %% [markdown]
+# **2.** The filter does not know IP addresses. Build a `ContentFilter` whose rules add a pattern
+# for them to the default rules, and check that "server at 192.168.0.12" is masked.
+
+# %%
+# Solution
+rules = cf.default_rules()
+rules["personal-data"].append(r"\b(?:\d{1,3}\.){3}\d{1,3}\b")
+ip_filter = cf.ContentFilter(rules)
+print(ip_filter.apply("server at 192.168.0.12", mode="mask"))
+
+# %% [markdown]
+# **3.** The pronoun probe compared " he" and " she". Add " they" as a third group with
+# `probes.group_probe` for three occupations. How much probability does " they" get?
+
+# %%
+# Solution
+rows3 = probes.group_probe(llm.model, llm.tokenizer, ["nurse", "engineer", "teacher"], "The {} said that",
+                           {"he": " he", "she": " she", "they": " they"})
+print(probes.format_probe(rows3, group="they"))
+
+# %% [markdown]
+# ## Summary
+#
+# - **Data quantity and quality**: the same tiny GPT, same 120 steps: held-out loss 4.70 on 100 % of
+#   the text, 5.05 on 25 %, 5.66 on 5 % (which it memorised: training loss 2.96); shuffled words 5.70,
+#   20 % letter noise 6.08.
+# - **Bias**: SmolLM2's share of " she" was highest for nurse, librarian, teacher (0.82–0.84) and lowest
+#   for programmer and cook (0.50–0.53); a second template moved shares by up to 0.14 (rank
+#   correlation 0.96), and " he" + " she" got only 0.02–0.26 of the probability. A tiny model trained on
+#   skewed text repeated the skew within 0.07.
+# - **Harmful output**: a word-and-pattern filter blocked or masked profanity, threats, self-harm
+#   and personal data, missed a rephrased threat, and flagged 6 of 12 tricky harmless texts.
+# - **Compute and cost**: weights need 4/2/1 bytes per parameter (fp32/fp16/int8), Adam training
+#   16 bytes plus activations (GPT-2 small: 12.9 GiB at batch 8 × 1,024); FLOPs ≈ 6 N D; GPT-2 small
+#   on 2.5 B tokens: about 1.3 hours and $4 on an H100, a day on a Colab T4, years on this CPU; a 7B
+#   model does not fit one GPU for training.
+# - **Hyperparameters**: held-out loss 6.62 / 5.02 / 5.71 / 5.72 for lr 1e-4 / 3e-3 / 3e-2 / 0.3 (the
+#   last diverged first); batch 4 instead of 16: 5.34; at lr 3e-2, 20 warm-up steps: 5.19 instead of 5.70.
+# - **Mode collapse**: on eight clusters the plain GAN covered 4–5 modes (3.7–4.1 effective), the
+#   diffusion model 8 (7.9 effective); a lower learning rate brought the GAN to 7–8 modes.
+# - **Workflow**: try a pipeline → fine-tune a small model → scale up.
