@@ -65,3 +65,17 @@ def test_notebook_matches_its_source(nb_path):
     expected = [(c.cell_type, c.source) for c in jupytext.read(src, fmt="py:percent").cells]
     stored = [(c["cell_type"], text(c)) for c in cells(nb_path)]
     assert stored == expected, "rebuild with: python tools/build_notebook.py " + str(src.relative_to(ROOT))
+
+
+NBVAL_MARKERS = {"NBVAL_IGNORE_OUTPUT", "NBVAL_CHECK_OUTPUT", "NBVAL_SKIP", "NBVAL_RAISES_EXCEPTION"}
+
+
+@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_nbval_markers_are_exact(nb_path):
+    """nbval honours a marker only when it is the whole comment: '# NBVAL_IGNORE_OUTPUT (why)' is ignored."""
+    for c in cells(nb_path):
+        if c["cell_type"] != "code":
+            continue
+        for line in text(c).splitlines():
+            if "NBVAL_" in line and line.strip().startswith("#"):
+                assert line.strip().lstrip("#").strip() in NBVAL_MARKERS, f"not a marker nbval reads: {line!r}"

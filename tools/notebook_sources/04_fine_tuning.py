@@ -211,7 +211,8 @@ for name, n_train, secs, acc in table:
     print(f"{name:<32} trainable {n_train:>10,} ({100 * n_train / n_full:5.1f} %)   accuracy {acc:.3f}")
 
 # %%
-# NBVAL_IGNORE_OUTPUT  (training times depend on the machine and its load)
+# NBVAL_IGNORE_OUTPUT
+# (training times depend on the machine and its load)
 for name, n_train, secs, acc in table:
     print(f"{name:<32} {secs:6.1f} s")
 

@@ -159,7 +159,8 @@ assert sims[0, 1] > sims[0, 5] + 0.2 and sims[1, 2] > sims[1, 5]
 # Training runs a fixed number of steps with a fixed seed, so the result is the same on every run.
 
 # %%
-# NBVAL_IGNORE_OUTPUT: the progress bar and the timing change from run to run
+# NBVAL_IGNORE_OUTPUT
+# (the progress bar and the timing change from run to run)
 t0 = time.perf_counter()
 t2d, log = TT.train_text_to_digits(steps=1500, seed=0, progress=True)
 train_seconds = time.perf_counter() - t0
@@ -310,7 +311,8 @@ except cu.BadInputError as err:
 # reading of every sample and the denoising of the first three.
 
 # %%
-# NBVAL_IGNORE_OUTPUT: a widget (its view and outputs are not stable text)
+# NBVAL_IGNORE_OUTPUT
+# (a widget: its view and outputs are not stable text)
 from course_utils.widgets.image import image_widget
 image_widget(t2d, prompt="a handwritten seven")
 

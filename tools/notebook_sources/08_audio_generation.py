@@ -208,7 +208,8 @@ print(f"validation loss before training: {MM.melody_loss(model, tok, val_mels, m
       f"(guessing uniformly among {len(tok)} tokens: {np.log(len(tok)):.2f})")
 
 # %%
-# NBVAL_IGNORE_OUTPUT  (a progress bar: its timing changes every run; the numbers are printed below)
+# NBVAL_IGNORE_OUTPUT
+# (a progress bar: its timing changes every run; the numbers are printed below)
 TRAIN_STEPS = 300
 result = MM.train_melody_model(model, tok, train_mels, steps=TRAIN_STEPS, batch_size=32, lr=5e-3,
                                max_notes=32, seed=0, val_melodies=val_mels, eval_every=100, progress=True)
@@ -330,7 +331,8 @@ print("variation is switchable and seeded")
 # plays it. The summary line shows the same measurements as section 6 for that one melody.
 
 # %%
-# NBVAL_IGNORE_OUTPUT  (a widget: its view is not stable text)
+# NBVAL_IGNORE_OUTPUT
+# (a widget: its view is not stable text)
 from course_utils.widgets.audio import compose_melody, melody_widget
 
 melody_widget(model, tok)
