@@ -33,9 +33,9 @@ def test_skeleton(nb_path):
     assert "colab.research.google.com" in md[0], "an Open in Colab badge"
     assert any("setup_lesson(" in c for c in code[:2]), "a setup cell near the top"
     assert any(c.lstrip().startswith("# Self-check") for c in code), "at least one self-check cell"
-    assert any(re.match(r"#+ .*Exercises", m.lstrip()) for m in md), "an Exercises section"
+    assert any(re.search(r"^#+ .*Exercises", m, re.M) for m in md), "an Exercises section"
     assert any(c.lstrip().startswith("# Solution") for c in code), "worked solutions"
-    assert any(re.match(r"#+ .*Summary", m.lstrip()) for m in md), "a Summary section"
+    assert any(re.search(r"^#+ .*Summary", m, re.M) for m in md), "a Summary section"
 
 
 @pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.stem)
