@@ -146,7 +146,10 @@ T4 = Hardware("Colab T4 GPU", 65e12 * 0.30, 15.0, 0.0,
 A100 = Hardware("cloud A100 80GB", 312e12 * 0.40, 80.0, 2.0,
                 "NVIDIA A100 datasheet: 312 TFLOP/s bf16 peak; assumed 40 % sustained; "
                 "assumed $2.00 per GPU-hour on demand")
-H100 = Hardware("cloud H100 80GB", 989e12 * 0.40, 80.0, 3.0,
+H100_PEAK_BF16_FLOPS = 989e12  # H100 SXM dense bf16 peak (NVIDIA datasheet)
+H100_UTILISATION = 0.40        # large training runs sustain roughly 40 % of peak (MFU)
+H100_USD_PER_HOUR = 3.0        # typical on-demand cloud price per H100, 2024–2026: roughly $2–4
+H100 = Hardware("cloud H100 80GB", H100_PEAK_BF16_FLOPS * H100_UTILISATION, 80.0, H100_USD_PER_HOUR,
                 "NVIDIA H100 SXM datasheet: 989 TFLOP/s bf16 dense peak; assumed 40 % sustained; "
                 "assumed $3.00 per GPU-hour on demand")
 CLOUD_HARDWARE = (T4, A100, H100)
@@ -199,12 +202,7 @@ def format_estimates(rows: list[dict]) -> str:
 
 
 # --- Week 2: why pretraining is expensive -------------------------------------------------
-# Assumptions, stated where they are used (03_pretraining):
-#   H100 SXM peak dense bf16 ≈ 989 TFLOP/s (NVIDIA datasheet); large training runs sustain
-#   roughly 40 % of peak ("model FLOPs utilisation"), i.e. ≈ 400 TFLOP/s per GPU.
-H100_PEAK_BF16_FLOPS = 989e12
-H100_UTILISATION = 0.40
-H100_USD_PER_HOUR = 3.0   # typical on-demand cloud price per H100, 2024–2026: roughly $2–4
+# The same H100 assumptions as `H100` above (one set of numbers), stated in 03_pretraining.
 
 
 def pretraining_estimate(n_params: float, n_tokens: float, cpu_flops_per_second: float, *,

@@ -72,13 +72,12 @@ def load_model(role: str, *, mode: str | None = None, device: str | None = None,
     from transformers import AutoTokenizer
 
     choice = get_device(device)
-    kwargs = dict(use_safetensors=True, trust_remote_code=False, dtype=dtype or choice.dtype)
-    if hub.online and spec.hub_revision:
-        kwargs["revision"] = spec.hub_revision
+    pin = {"revision": spec.hub_revision} if hub.online and spec.hub_revision else {}
     try:
         with silenced():
-            tok = AutoTokenizer.from_pretrained(path, **({"revision": spec.hub_revision} if hub.online and spec.hub_revision else {}))
-            model = _auto_class(spec).from_pretrained(path, **kwargs)
+            tok = AutoTokenizer.from_pretrained(path, **pin)
+            model = _auto_class(spec).from_pretrained(path, use_safetensors=True, trust_remote_code=False,
+                                                      dtype=dtype or choice.dtype, **pin)
     except OSError as err:
         if hub.online:
             raise OnlineOnlyError(
