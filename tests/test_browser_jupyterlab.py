@@ -1,0 +1,168 @@
+"""Every notebook, run as a learner runs it: JupyterLab in headless Chromium, Run All Cells.
+
+nbval (the README's test command) checks that a headless kernel reproduces the stored outputs;
+this checks what a person sees in the browser: no error output, every plot decodes as an image,
+every widget renders, and moving a slider or pressing a button changes what the widget shows.
+Screenshots of each widget, before and after, are saved under artifacts/browser/
+(COURSE_ARTIFACTS_DIR to change it).
+
+Needs Playwright for Python and Debian's `chromium` (.ci/run installs both). Without them these
+tests are skipped with the reason, unless COURSE_REQUIRE_BROWSER=1 (as in CI), where they fail.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from jupyterlab_browser import CHROMIUM_ARGS, JupyterLabServer, NotebookPage, browser_missing, find_chromium
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+RUN_ALL_TIMEOUT_S = 600
+
+pytestmark = pytest.mark.browser
+
+
+@dataclass
+class Interaction:
+    """One thing a learner does with a widget: ('slide', label) | ('click', text) | ('choose', label, option)."""
+    action: str
+    target: str
+    option: str = ""
+
+    @property
+    def slug(self) -> str:
+        return re.sub(r"[^a-z0-9]+", "-", f"{self.action}-{self.target}-{self.option}".lower()).strip("-")
+
+
+@dataclass
+class Lesson:
+    relpath: str
+    interactions: list[Interaction] = field(default_factory=list)   # on the notebook's (one) widget
+    audio: bool = False                                             # the widget plays a sound
+
+
+LESSONS = [
+    Lesson("00_setup.ipynb"),
+    Lesson("week1/01_pipelines.ipynb"),
+    Lesson("week1/02_inside_the_pipeline.ipynb"),
+    Lesson("week2/03_pretraining.ipynb"),
+    Lesson("week2/04_fine_tuning.ipynb"),
+    Lesson("week3/05_generation_loop_and_randomness.ipynb",
+           [Interaction("slide", "temperature"), Interaction("click", "Generate")]),
+    Lesson("week3/06_conditioning.ipynb", [Interaction("click", "Compare")]),
+    Lesson("week4/07_image_generation.ipynb", [Interaction("slide", "guidance")]),
+    Lesson("week4/08_audio_generation.ipynb", [Interaction("slide", "temperature")], audio=True),
+    Lesson("week4/09_genai_in_practice.ipynb",
+           [Interaction("slide", "tokens"), Interaction("choose", "precision", "fp32")]),
+]
+
+
+def test_every_notebook_is_listed():
+    on_disk = sorted(str(p.relative_to(NOTEBOOKS)) for p in NOTEBOOKS.rglob("*.ipynb")
+                     if ".ipynb_checkpoints" not in p.parts)
+    assert sorted(lesson.relpath for lesson in LESSONS) == on_disk
+
+
+def test_lessons_with_widgets_are_exercised():
+    """A notebook that displays a widget must have interactions listed here, and vice versa."""
+    for lesson in LESSONS:
+        nb = json.loads((NOTEBOOKS / lesson.relpath).read_text())
+        shows_widget = any(re.search(r"^\s*\w+_(widget|playground)\(", "".join(c["source"]), re.M)
+                           for c in nb["cells"] if c["cell_type"] == "code")
+        assert shows_widget == bool(lesson.interactions), lesson.relpath
+
+
+def stored_images(relpath: str) -> int:
+    """How many images the stored (nbval-checked) run shows outside widgets."""
+    nb = json.loads((NOTEBOOKS / relpath).read_text())
+    return sum(1 for c in nb["cells"] for o in c.get("outputs", []) if "image/png" in o.get("data", {}))
+
+
+@pytest.fixture(scope="module")
+def artifacts() -> Path:
+    path = Path(os.environ.get("COURSE_ARTIFACTS_DIR", ROOT / "artifacts")) / "browser"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    why = browser_missing()
+    if why:
+        if os.environ.get("COURSE_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"browser tests required (COURSE_REQUIRE_BROWSER=1) but {why}")
+        pytest.skip(why)
+    server = JupyterLabServer(NOTEBOOKS, tmp_path_factory.mktemp("lab"),
+                              env={"COURSE_MODE": "offline", "TOKENIZERS_PARALLELISM": "false"})
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser(lab):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=find_chromium(), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: Path(lesson.relpath).stem)
+def test_notebook_in_jupyterlab(lab, browser, artifacts, lesson):
+    page = browser.new_page(viewport={"width": 1280, "height": 1400})
+    messages = []
+    page.on("pageerror", lambda err: messages.append(str(err)))
+    stem = Path(lesson.relpath).stem
+    nb = None
+    try:
+        nb = NotebookPage(page, lab, lesson.relpath)
+        result = nb.run_all(RUN_ALL_TIMEOUT_S)
+        cells = nb.cell_summary()
+        errors = [e for c in cells for e in c["errors"]]
+        assert result["ok"] and not errors, f"{lesson.relpath}: Run All stopped: {result} {errors}"
+        counts = [c["count"] for c in cells]
+        assert counts == list(range(1, len(cells) + 1)), f"not every cell ran once, in order: {counts}"
+
+        shown = nb.rendered()
+        assert shown["errors"] == [], shown["errors"]
+        assert shown["undecoded_images"] == 0, "an image output did not decode in the browser"
+        assert shown["images"] == stored_images(lesson.relpath), \
+            "the browser shows a different number of plots than the stored run"
+        assert shown["broken_widgets"] == [], shown["broken_widgets"]
+        page.screenshot(path=str(artifacts / f"{stem}.png"))
+
+        if lesson.interactions:
+            assert shown["widget_views"] >= 1, "the lesson's widget did not render"
+            cell = nb.widget_cell()
+            cell.scroll_into_view_if_needed()
+            before = nb.snapshot(cell)
+            assert json.loads(before)["text"] != [], "the widget shows no output before any interaction"
+            cell.screenshot(path=str(artifacts / f"{stem}-widget.png"))
+            for step in lesson.interactions:
+                if step.action == "slide":
+                    nb.drag_slider(cell, step.target)
+                elif step.action == "click":
+                    nb.click_button(cell, step.target)
+                else:
+                    nb.choose(cell, step.target, step.option)
+                after = nb.wait_for_change(cell, before)
+                cell.screenshot(path=str(artifacts / f"{stem}-widget-{step.slug}.png"))
+                before = after
+            assert nb.rendered()["errors"] == []
+            if lesson.audio:
+                assert nb.rendered()["audio"] >= 1, "no playable audio element in the widget"
+        assert messages == [], f"JavaScript errors in the page: {messages}"
+    finally:
+        if nb is not None:
+            try:
+                nb.shutdown_kernel()
+            except Exception:   # the page may be gone after a failure; the server stops anyway
+                pass
+        page.close()
