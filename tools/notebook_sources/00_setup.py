@@ -17,7 +17,8 @@
 import sys
 if "google.colab" in sys.modules:
     import subprocess
-    subprocess.run("git clone -q --depth 1 https://github.com/genai-course/transformers-genai-workbook "
+    subprocess.run("test -d /content/workbook || git clone -q --depth 1 "   # re-running the cell reuses the clone
+                   "https://github.com/genai-course/transformers-genai-workbook "
                    "/content/workbook && bash /content/workbook/scripts/colab_setup.sh", shell=True, check=True)
     sys.path.insert(0, "/content/workbook")
 
