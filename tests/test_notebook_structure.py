@@ -79,3 +79,18 @@ def test_nbval_markers_are_exact(nb_path):
         for line in text(c).splitlines():
             if "NBVAL_" in line and line.strip().startswith("#"):
                 assert line.strip().lstrip("#").strip() in NBVAL_MARKERS, f"not a marker nbval reads: {line!r}"
+
+
+COLAB_LINK = re.compile(r"https://colab\.research\.google\.com/github/[^/]+/[^/]+/blob/main/([^)\s]+\.ipynb)")
+
+
+@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_colab_badge_opens_this_notebook(nb_path):
+    md0 = text(cells(nb_path)[0])
+    links = COLAB_LINK.findall(md0)
+    assert links == [str(nb_path.relative_to(ROOT))], f"the badge opens {links}"
+
+
+def test_readme_badges_open_existing_notebooks():
+    links = COLAB_LINK.findall((ROOT / "README.md").read_text(encoding="utf-8"))
+    assert sorted(set(links)) == sorted(str(p.relative_to(ROOT)) for p in NOTEBOOKS)
