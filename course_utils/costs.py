@@ -182,22 +182,24 @@ def training_estimate(spec: ModelSpec, n_tokens: float, hardware: Hardware, *, b
 
 
 def human_time(hours: float) -> str:
-    """0.004 h -> '15 sec'; 30 h -> '1.2 days'; for tables a learner reads at a glance."""
+    """0.004 h -> '14 sec'; 0.5 -> '30 min'; 30 -> '1.25 days'; 2e7 -> '2,283 years': readable at any scale."""
     s = hours * 3600
     for unit, size in (("years", 365 * 86400), ("days", 86400), ("hours", 3600), ("min", 60)):
         if s >= size:
-            return f"{s / size:.3g} {unit}"
+            value = s / size
+            return f"{value:,.0f} {unit}" if value >= 1000 else f"{value:.3g} {unit}"
     return f"{s:.2g} sec"
 
 
 def format_estimates(rows: list[dict]) -> str:
-    """A fixed-width table of training_estimate rows."""
-    head = f"{'model':<14} {'hardware':<18} {'tokens':>9} {'PFLOP':>11} {'time':>12} {'cost $':>10} {'train mem GiB':>13} fits"
+    """A fixed-width table of training_estimate rows (about 90 characters: fits a notebook)."""
+    head = (f"{'model':<14} {'hardware':<18} {'tokens':>8} {'PFLOP':>9} {'time':>11} {'cost $':>11} "
+            f"{'train GiB':>9} fits?")
     lines = [head, "-" * len(head)]
     for r in rows:
-        lines.append(f"{r['model']:<14} {r['hardware']:<18} {r['tokens']:>9.3g} {r['flops'] / 1e15:>11.3g} "
-                     f"{human_time(r['hours']):>12} {r['usd']:>10,.2f} {r['train_mem_gib']:>13.3g} "
-                     f"{'yes' if r['fits'] else 'no (' + str(r['devices_for_memory']) + ' devices)'}")
+        fits = "yes" if r["fits"] else f"no, {r['devices_for_memory']} needed"
+        lines.append(f"{r['model']:<14} {r['hardware']:<18} {r['tokens']:>8.3g} {r['flops'] / 1e15:>9.3g} "
+                     f"{human_time(r['hours']):>11} {r['usd']:>11,.2f} {r['train_mem_gib']:>9.3g} {fits}")
     return "\n".join(lines)
 
 
@@ -220,14 +222,3 @@ def pretraining_estimate(n_params: float, n_tokens: float, cpu_flops_per_second:
     }
 
 
-def human_hours(hours: float) -> str:
-    """1.5 -> '1.5 hours', 900 -> '37.5 days', 2e6 -> '228 years': readable at any scale."""
-    if hours < 1 / 60:
-        return f"{hours * 3600:.1f} seconds"
-    if hours < 1:
-        return f"{hours * 60:.1f} minutes"
-    if hours < 48:
-        return f"{hours:.1f} hours"
-    if hours < 24 * 365:
-        return f"{hours / 24:.1f} days"
-    return f"{hours / 24 / 365:,.0f} years"

@@ -83,9 +83,14 @@ def test_human_time_and_table():
     assert C.human_time(48) == "2 days"
     assert C.human_time(2 * 365 * 24) == "2 years"
     assert C.human_time(1 / 3600) == "1 sec"
+    assert C.human_time(3) == "3 hours"
+    assert C.human_time(24 * 365 * 2000) == "2,000 years"     # no '2e+03' for a learner to decode
     table = C.format_estimates([C.training_estimate(GPT2, 1e9, h) for h in C.CLOUD_HARDWARE])
     assert table.count("\n") == 1 + len(C.CLOUD_HARDWARE)
     assert "Colab T4 GPU" in table and "cloud H100 80GB" in table
+    big = C.format_estimates([C.training_estimate(C.MODELS["Llama-2-7B"], 1e12, h) for h in C.CLOUD_HARDWARE])
+    assert "needed" in big, "a model that does not fit says how many devices it needs"
+    assert max(len(line) for line in big.splitlines()) <= 100, "fits a notebook output without wrapping"
 
 
 def test_bad_input():

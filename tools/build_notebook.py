@@ -40,11 +40,18 @@ def strip_widget_state(nb) -> None:
                 data.pop(WIDGET_VIEW)
 
 
+def stable_cell_ids(nb) -> None:
+    """Ids by position, not random: a rebuild then changes only what really changed."""
+    for i, cell in enumerate(nb.cells):
+        cell.id = f"cell-{i:03d}"
+
+
 def build(src: Path, execute: bool = True, timeout: int = 900) -> Path:
     nb = jupytext.read(src, fmt="py:percent")
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}
     nb.metadata.pop("jupytext", None)
+    stable_cell_ids(nb)
     out = target_for(src)
     out.parent.mkdir(parents=True, exist_ok=True)
     if execute:

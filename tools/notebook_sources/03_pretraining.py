@@ -342,7 +342,7 @@ print(f"measured: {log.tokens_per_second:.0f} tokens/s over {log.seconds:.1f} s 
 print(f"this CPU sustains about {cpu_flops / 1e9:.0f} GFLOP/s on the tiny GPT")
 
 # %%
-from course_utils.costs import human_hours, pretraining_estimate
+from course_utils.costs import human_time, pretraining_estimate
 
 runs = {"tiny GPT-2 (this notebook)": (n_params, STEPS * 16 * 128),
         "GPT-2 small": (124e6, 9e9),
@@ -354,7 +354,7 @@ estimates = {name: pretraining_estimate(n, d, cpu_flops) for name, (n, d) in run
 # (the CPU column depends on the speed measured in this run)
 print(f"{'run':27} {'FLOPs':>9}  {'on this CPU':>16}  {'on one H100':>14}")
 for name, e in estimates.items():
-    print(f"{name:27} {e['flops']:9.1e}  {human_hours(e['cpu_hours']):>16}  {human_hours(e['gpu_hours']):>14}")
+    print(f"{name:27} {e['flops']:9.1e}  {human_time(e['cpu_hours']):>16}  {human_time(e['gpu_hours']):>14}")
 
 # %% [markdown]
 # The GPU side does not depend on our measurement, so it is the same on every machine. Vary the model size
