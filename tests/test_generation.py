@@ -4,15 +4,14 @@ import torch
 
 from course_utils import generation as G
 from course_utils.errors import BadInputError
-from tiny_text_model import tiny_model, tiny_tokenizer
+from tiny_text_model import tiny_lm, tiny_tokenizer
 
 PROMPT = "once upon a time there was"
 
 
 @pytest.fixture(scope="module")
 def lm():
-    tok = tiny_tokenizer()
-    return tiny_model(tok, context=48), tok
+    return tiny_lm(context=48)
 
 
 def hf_greedy(model, tok, prompt, n):

@@ -6,13 +6,12 @@ import torch
 
 from course_utils import probes
 from course_utils.errors import BadInputError
-from tiny_text_model import tiny_model, tiny_tokenizer
+from tiny_text_model import tiny_lm
 
 
 @pytest.fixture(scope="module")
 def lm():
-    tok = tiny_tokenizer()
-    return tiny_model(tok, context=32), tok
+    return tiny_lm(context=32)
 
 
 def test_single_token_probabilities_match_a_softmax_by_hand(lm):

@@ -6,13 +6,12 @@ from course_utils import generation as G
 from course_utils import sampling as S
 from course_utils.errors import BadInputError
 from course_utils.widgets import text as WT
-from tiny_text_model import tiny_model, tiny_tokenizer
+from tiny_text_model import tiny_lm
 
 
 @pytest.fixture(scope="module")
 def lm():
-    tok = tiny_tokenizer()
-    return tiny_model(tok, context=40), tok
+    return tiny_lm(context=40)
 
 
 def test_sampling_view_matches_the_sampling_functions(lm):

@@ -1,6 +1,6 @@
 """A tiny random causal LM + word-level tokenizer for fast generation tests (no download).
 
-Used by test_generation.py and test_widgets_text.py. Random weights are enough: the tests
+Used by test_generation.py, test_probes.py and test_widgets_text.py (through `tiny_lm`). Random weights are enough: the tests
 compare two ways of computing the same thing, never the quality of the text.
 """
 from __future__ import annotations
@@ -36,3 +36,9 @@ def tiny_model(tok, *, context: int = 64, seed: int = 0) -> LlamaForCausalLM:
     with torch.no_grad():  # sharper logits than the default init, so greedy choices are clear
         model.lm_head.weight.mul_(20)
     return model
+
+
+def tiny_lm(*, context: int = 64, seed: int = 0):
+    """(model, tokenizer): what each test module's `lm` fixture returns."""
+    tok = tiny_tokenizer()
+    return tiny_model(tok, context=context, seed=seed), tok
