@@ -31,12 +31,17 @@ def main():
     from course_utils import cache
     cu.quiet_libraries()
     rows = []
+    usual_cache = os.environ.get(cache.CACHE_ENV)
     with tempfile.TemporaryDirectory() as tmp:  # a cold cache: forces the one-time conversion
         os.environ[cache.CACHE_ENV] = tmp
         _, cold = timed(lambda: cu.load_model("text-generation", verbose=False))
         _, warm = timed(lambda: cu.load_model("text-generation", verbose=False), repeat=3)
         _, train = timed(lambda: cu.load_model("sentiment", verbose=False))
         _, clf_warm = timed(lambda: cu.load_model("sentiment", verbose=False), repeat=3)
+    if usual_cache is None:   # back to the usual cache: the temporary one is gone
+        os.environ.pop(cache.CACHE_ENV)
+    else:
+        os.environ[cache.CACHE_ENV] = usual_cache
     rows += [("SmolLM2-135M load, cold (GGUF → safetensors conversion)", f"{cold:.1f} s"),
              ("SmolLM2-135M load, cached", f"{warm:.2f} s"),
              ("offline sentiment model, first use (fine-tunes MiniLM on tweets)", f"{train:.0f} s"),

@@ -1,9 +1,11 @@
 """Shared test set-up: offline by default, quiet libraries, a fresh Hub decision per test."""
 import os
+import sys
 
 os.environ.setdefault("COURSE_MODE", "offline")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
+import huggingface_hub.constants  # noqa: E402,F401  (imported now, so each test's change to it is undone)
 import pytest  # noqa: E402
 
 from course_utils import hub  # noqa: E402
@@ -13,6 +15,8 @@ from course_utils import hub  # noqa: E402
 def _fresh_hub_decision():
     """Each test decides online/offline itself; restore the env and the decision afterwards."""
     saved = {k: os.environ.get(k) for k in ("COURSE_MODE", "HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")}
+    constants = sys.modules.get("huggingface_hub.constants")   # set by hub._apply_offline too
+    saved_constant = getattr(constants, "HF_HUB_OFFLINE", None)
     hub.reset_mode()
     yield
     for k, v in saved.items():
@@ -20,4 +24,6 @@ def _fresh_hub_decision():
             os.environ.pop(k, None)
         else:
             os.environ[k] = v
+    if constants is not None:
+        constants.HF_HUB_OFFLINE = saved_constant
     hub.reset_mode()

@@ -71,12 +71,15 @@ class JupyterLabServer:
                "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}",
                "--IdentityProvider.token=", "--ServerApp.password=",
                f"--ServerApp.root_dir={self.root}", "--LabApp.expose_app_in_browser=True",
-               f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={workdir / 'workspaces'}",
-               "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+               f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={workdir / 'workspaces'}"]
         self._log = open(self.log_path, "w")
         self.proc = subprocess.Popen(cmd, env={**os.environ, **(env or {})}, stdout=self._log,
                                      stderr=subprocess.STDOUT)
-        self._wait_until_up()
+        try:
+            self._wait_until_up()
+        except BaseException:   # the fixture never gets this object: stop the server here
+            self.stop()
+            raise
 
     def _wait_until_up(self, timeout: float = 90) -> None:
         deadline = time.monotonic() + timeout
@@ -103,16 +106,16 @@ class JupyterLabServer:
         self._log.close()
 
 
-# JavaScript run in the page. `nb()` is the notebook panel Lab shows.
+# JavaScript run in the page. `panel` is the notebook panel Lab shows.
 _NB = "const panel = window.jupyterapp.shell.currentWidget;"
 
 _SNAPSHOT_JS = """(cell) => {
-  // What a learner sees of a widget: its outputs' text and a fingerprint of each image.
+  // What the kernel drew in the widget's Output areas: their text and a fingerprint of each
+  // image (not the controls: a slider's readout changes in the browser before the kernel answers).
   const hash = (s) => { let h = 0; for (let i = 0; i < s.length; i += 7) h = (h * 31 + s.charCodeAt(i)) | 0; return h; };
   const outs = Array.from(cell.querySelectorAll('.widget-output'));
   const imgs = Array.from(cell.querySelectorAll('.widget-output img')).map(i => hash(i.src) + ':' + i.naturalWidth);
-  const readouts = Array.from(cell.querySelectorAll('.widget-readout')).map(r => r.innerText);
-  return JSON.stringify({text: outs.map(o => o.innerText), imgs, readouts});
+  return JSON.stringify({text: outs.map(o => o.innerText), imgs});
 }"""
 
 
@@ -120,7 +123,7 @@ class NotebookPage:
     """One notebook open in JupyterLab, with the checks the browser tests make."""
 
     def __init__(self, page, server: JupyterLabServer, relpath: str):
-        self.page, self.server, self.relpath = page, server, relpath
+        self.page, self.relpath = page, relpath
         # ?reset: a fresh workspace, so notebooks opened by earlier tests do not reopen (and start kernels)
         page.goto(f"{server.url}/lab/tree/{relpath}?reset")
         page.wait_for_function(
@@ -168,7 +171,6 @@ class NotebookPage:
             errors: Array.from(document.querySelectorAll('[data-mime-type="application/vnd.jupyter.error"]'))
                       .map(e => e.innerText.slice(0, 400)),
             images: imgs.filter(i => !inWidget(i)).length,
-            widget_images: imgs.filter(inWidget).length,
             undecoded_images: imgs.filter(i => !(i.complete && i.naturalWidth > 0)).length,
             widget_views: views.length,
             broken_widgets: outputs.filter(o => /^(Loading widget|Error displaying widget)/
@@ -198,9 +200,12 @@ class NotebookPage:
                 return self.snapshot(cell)
         raise AssertionError(f"{self.relpath}: the widget output did not change within {timeout_s:.0f} s")
 
-    def drag_slider(self, cell, label: str, fraction: float = 0.25) -> None:
-        """Drag the slider labelled `label` right by `fraction` of its track, with the mouse."""
+    def drag_slider(self, cell, label: str, fraction: float = 0.25) -> tuple[str, str]:
+        """Drag the slider labelled `label` right by `fraction` of its track, with the mouse;
+        returns its readout before and after."""
         slider = cell.locator(".widget-slider").filter(has=self.page.locator(".widget-label", has_text=label))
+        readout = slider.locator(".widget-readout").first
+        was = readout.inner_text()
         handle = slider.locator(".noUi-handle").first
         handle.scroll_into_view_if_needed()
         box = handle.bounding_box()
@@ -211,6 +216,7 @@ class NotebookPage:
         mouse.down()
         mouse.move(x + fraction * track["width"], y, steps=8)
         mouse.up()
+        return was, readout.inner_text()
 
     def click_button(self, cell, text: str) -> None:
         cell.locator("button.widget-button", has_text=text).first.click()

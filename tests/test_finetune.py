@@ -1,8 +1,4 @@
 """Tests for course_utils.finetune and the metrics it relies on, against independent counts."""
-import os
-
-os.environ.setdefault("COURSE_MODE", "offline")
-
 import numpy as np
 import pytest
 import torch
@@ -36,7 +32,7 @@ def test_scratch_has_same_architecture_but_different_weights(pair):
     assert torch.equal(dict(again.named_parameters())[w], scr_params[w])
 
 
-def test_freezing_leaves_exactly_the_expected_parameters(pair):
+def test_freezing_leaves_exactly_the_expected_parameters():
     model = make_classifier(pretrained=True, seed=0).model
     head = lambda n: n.startswith("classifier.") or n.startswith("bert.pooler.")
     freeze_all_but(model, "head")

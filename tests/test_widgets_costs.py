@@ -4,10 +4,7 @@ import pytest
 from course_utils import costs as C
 from course_utils.errors import BadInputError
 from course_utils.widgets import costs as WC
-
-
-def text_of(out):
-    return "".join(o.get("text", "") for o in out.outputs)
+from course_utils.widgets.text import output_text as text_of
 
 
 def test_cost_report_lists_each_hardware_and_weight_memory():
