@@ -136,6 +136,11 @@ class Variation:
     loudness_db: float = 1.5
 
 
+def _check_tempo(tempo) -> None:
+    if not (isinstance(tempo, (int, float)) and 20 <= tempo <= 400):
+        raise BadInputError(f"tempo must be 20..400 beats per minute, got {tempo!r}.")
+
+
 def render_notes(midis, beats, *, tempo: float = 100.0, timbre: str = "sine", sample_rate: int = SAMPLE_RATE,
                  envelope: ADSR | None = None, variation: Variation | None = None, seed: int = 0,
                  volume: float = 0.8, tail_s: float = 0.1) -> np.ndarray:
@@ -146,8 +151,7 @@ def render_notes(midis, beats, *, tempo: float = 100.0, timbre: str = "sine", sa
     midis, beats = list(midis), list(beats)
     if len(midis) != len(beats) or not midis:
         raise BadInputError(f"need one length per note and at least one note (got {len(midis)} notes, {len(beats)} lengths).")
-    if not (isinstance(tempo, (int, float)) and 20 <= tempo <= 400):
-        raise BadInputError(f"tempo must be 20..400 beats per minute, got {tempo!r}.")
+    _check_tempo(tempo)
     if not 0 < volume <= 1:
         raise BadInputError(f"volume must be in (0, 1], got {volume!r}.")
     if any(b <= 0 for b in beats):
@@ -180,6 +184,7 @@ def render_melody(melody, *, tempo: float = 100.0, timbre: str = "sine", sample_
                   max_seconds: float | None = None, **kwargs) -> np.ndarray:
     """A course_utils.melodies.Melody as a waveform; `max_seconds` keeps only the notes that
     start before it (handy for short clips). `variation=True` uses the default Variation()."""
+    _check_tempo(tempo)   # before max_seconds divides by it
     if variation is True:
         variation = Variation()
     elif variation is False:

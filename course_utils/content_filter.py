@@ -4,7 +4,7 @@
     cf.check("Mail me at kim@example.com")          # FilterResult(allowed=False, categories=['personal-data'], ...)
     cf.apply("You little shit", mode="mask")          # 'You little [profanity]', and why
 
-Generation helpers pass their output through `apply` before showing it. It is a teaching
+A lesson passes generated text through `apply` before showing it (Week 4). It is a teaching
 filter, not a moderation system: lists miss paraphrases and misspellings and over-block
 innocent words ("spicy", "Dickens"); Week 4 measures both. Where a classifier is configured
 (online, e.g. a toxicity model from the Hub), its verdict is added to the lists' verdict.
@@ -150,12 +150,8 @@ class ContentFilter:
         return Filtered("".join(out), res, mode)
 
 
-# ---- module-level default filter, used by generation helpers -------------------------------
+# ---- the module-level default filter, used by check() and apply() --------------------------
 _default = ContentFilter()
-
-
-def default_filter() -> ContentFilter:
-    return _default
 
 
 def configure_classifier(classifier: Callable[[str], dict] | None, threshold: float = 0.5) -> None:

@@ -8,7 +8,6 @@ and differ only in where the weights come from.
 from __future__ import annotations
 
 import re
-import time
 import warnings
 from dataclasses import dataclass
 
@@ -132,10 +131,7 @@ def add_lora(model, r: int = 8, target_modules=("query", "value"), alpha: int | 
         return get_peft_model(model, config)
 
 
-def lora_param_count(model, r: int, target_modules) -> int:
-    """What LoRA adds, from the shapes alone: r * (in + out) for every adapted matrix."""
-    return sum(r * (m.in_features + m.out_features) for n, m in model.named_modules()
-               if isinstance(m, torch.nn.Linear) and n.rsplit(".", 1)[-1] in target_modules)
+
 
 
 def finetune_and_score(clf: Classifier, train, test, *, epochs: int = 2, batch_size: int = 16,
@@ -258,10 +254,3 @@ def style_snippets(text: str, n: int, *, lines_per_snippet: int = 2, min_chars: 
         raise BadInputError(f"Only {len(starts)} passages of {lines_per_snippet} verse lines found; ask for fewer than {n}.")
     pick = np.random.default_rng(seed).choice(len(starts), size=n, replace=False)
     return ["\n".join(lines[starts[j]:starts[j] + lines_per_snippet]) for j in sorted(pick)]
-
-
-def timed(fn, *args, **kwargs):
-    """(result, seconds) of one call."""
-    t0 = time.perf_counter()
-    out = fn(*args, **kwargs)
-    return out, time.perf_counter() - t0

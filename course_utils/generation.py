@@ -274,12 +274,6 @@ def clear_distribution_cache() -> None:
     cache_stats.update(hits=0, misses=0)
 
 
-def top_tokens(tok, probs: torch.Tensor, k: int = 10) -> list[tuple[str, float]]:
-    """The k most likely tokens as (readable text, probability), most likely first."""
-    p, i = torch.topk(probs, min(k, probs.shape[-1]))
-    return [(tok.decode([int(t)]), float(v)) for v, t in zip(p, i)]
-
-
 # ----------------------------------------------------------------------------- measurements
 
 
@@ -327,13 +321,3 @@ def mean_log_likelihood(model, tok, prompt, continuations) -> list[float]:
         pos = torch.arange(len(p_ids) - 1, len(p_ids) - 1 + len(c))     # logits at t predict token t+1
         out.append(float(logp[b, pos, torch.tensor(c)].mean()))
     return out
-
-
-def time_generation(fn, repeats: int = 1) -> float:
-    """Best wall time of `fn()` over `repeats` runs, in seconds (best-of hides other load)."""
-    best = float("inf")
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best

@@ -37,23 +37,6 @@ def token_label(tok, token_id: int) -> str:
     return repr(text)[1:-1].replace(" ", "␣") or "∅"
 
 
-def plot_distribution(tok, probs_or_logits, *, top: int = 10, title: str = "next-token distribution",
-                      ax=None, color="C0"):
-    """Horizontal bar chart of the `top` most likely next tokens; returns the Figure."""
-    p = _probs(probs_or_logits)
-    fig, ax = _axes(ax)
-    vals, idx = torch.topk(p, min(top, p.numel()))
-    labels = [token_label(tok, i) for i in idx.tolist()]
-    ax.barh(range(len(vals))[::-1], vals.tolist(), color=color)
-    ax.set_yticks(list(range(len(vals)))[::-1], labels)
-    ax.set_xlim(0, 1)
-    ax.set_xlabel("probability")
-    ax.set_title(title)
-    kept = int((p > 0).sum())
-    ax.text(0.98, 0.02, f"{kept} tokens possible", transform=ax.transAxes, ha="right", va="bottom", fontsize=8)
-    return fig
-
-
 def plot_before_after(tok, before, after, *, top: int = 10, labels=("before", "after"),
                       title: str = "next-token distribution", ax=None):
     """Grouped bars: the same tokens (the `top` most likely *before*) under both distributions.

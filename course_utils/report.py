@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import platform
-import sys
 
 from .catalog import CATALOG
 from .device import device_memory_gb, get_device, in_colab

@@ -110,7 +110,8 @@ def test_piano_roll_is_a_figure():
     assert len(fig.axes[0].collections) == 6  # six sounding notes, the rest is not drawn
 
 
-@pytest.mark.parametrize("kwargs", [dict(sample_rate=100), dict(tempo=0), dict(timbre="kazoo"), dict(volume=2)])
+@pytest.mark.parametrize("kwargs", [dict(sample_rate=100), dict(tempo=0), dict(timbre="kazoo"), dict(volume=2),
+                                    dict(tempo=0, max_seconds=2.0)])   # clipping divides by the tempo
 def test_bad_input(kwargs):
     with pytest.raises(BadInputError):
         A.render_melody(_melody(), **kwargs)

@@ -4,7 +4,7 @@ import pytest
 
 from course_utils import melody_model as MM
 from course_utils.errors import BadInputError
-from course_utils.melodies import Melody, scale_share
+from course_utils.melodies import scale_share
 from course_utils.widgets import audio as WA
 
 
@@ -33,6 +33,9 @@ def test_compose_melody_bad_input(model_and_tok):
         WA.compose_melody(model, tok, timbre="theremin")
     with pytest.raises(BadInputError):
         WA.compose_melody(model, tok, condition="blues")
+    for bad in (0, -1, "hot"):
+        with pytest.raises(BadInputError, match="temperature"):
+            WA.compose_melody(model, tok, temperature=bad)
 
 
 def test_widget_outputs_and_controls(model_and_tok):

@@ -1,6 +1,5 @@
 """Sampling and conditioning playgrounds: drive the controls, read the Output widgets."""
 import pytest
-import torch
 
 from course_utils import generation as G
 from course_utils import sampling as S

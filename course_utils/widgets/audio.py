@@ -20,6 +20,7 @@ from ..audio import TIMBRES, piano_roll, render_melody
 from ..errors import BadInputError
 from ..melodies import Melody, mode_of, scale_share
 from ..melody_model import CONDITIONS, sample_melodies
+from ..sampling import check_temperature
 
 WIDGET_RATE = 16_000  # Hz: enough for melodies, keeps the player's data small
 
@@ -56,7 +57,8 @@ def compose_melody(model, tokenizer, *, condition: str = "major", temperature: f
     if key not in _SAMPLERS:
         _SAMPLERS.clear()  # one model at a time: don't keep old models alive
         _SAMPLERS[key] = _sampler(model, tokenizer)
-    mel = _SAMPLERS[key](condition, round(float(temperature), 3), int(seed))
+    temperature = check_temperature(temperature)   # a clear message for 0, -1 or "hot"
+    mel = _SAMPLERS[key](condition, round(temperature, 3), int(seed))
     mel = Melody(mel.pitches, mel.durations, mel.mode, tonic_midi, mel.source)
     wave = render_melody(mel, tempo=tempo, timbre=timbre, sample_rate=sample_rate, variation=variation,
                          seed=seed, max_seconds=max_seconds)
