@@ -27,6 +27,17 @@ def test_render_prompt_returns_images_steps_and_an_honest_report(generator):
     assert isinstance(prompt_figure(res), Figure)
 
 
+def test_cache_is_per_generator_and_bounded(generator):
+    from course_utils.widgets import image as WI
+    first = render_prompt(generator, "seven", 2.0, 0, 10, 4)
+    retrained, _ = train_text_to_digits(steps=20, width=32, depth=1, T=40, seed=1)
+    other = render_prompt(retrained, "seven", 2.0, 0, 10, 4)
+    assert other is not first and not torch.equal(other.images, first.images)
+    for seed in range(WI.MAX_CACHED + 3):
+        render_prompt(retrained, "seven", 2.0, seed, 5, 1)
+    assert len(WI._cache["results"]) == WI.MAX_CACHED
+
+
 def test_a_prompt_naming_no_digit_is_answered_not_crashed(generator):
     res = render_prompt(generator, "a cat", guidance=2.0, seed=0, n_steps=10, n=6)
     assert res.asked_digit is None and res.agreement is None

@@ -1,15 +1,19 @@
 """Widget: prompt, guidance scale, seed, number of steps -> digit samples and their denoising.
 
 The callback calls `render_prompt`, a plain function the tests call directly. Results are
-cached per setting, so going back to a setting you have seen is instant.
+cached per setting (the last 64, for one generator), so going back to a setting is instant.
 """
 from __future__ import annotations
+
+from collections import OrderedDict
 
 from ..digits import to_pixels
 from ..errors import BadInputError
 from ..text_to_digits import PromptResult, TextToDigits
 
-_results: dict[tuple, PromptResult] = {}
+MAX_CACHED = 64
+# Holds the generator itself, not its id(): a retrained model must never get the old one's images.
+_cache: dict = {"generator": None, "results": OrderedDict()}
 
 
 def prompt_figure(result: PromptResult, *, strip_rows: int = 3):
@@ -48,11 +52,18 @@ def render_prompt(generator: TextToDigits, prompt: str, guidance: float = 2.0, s
     """Samples for one setting of the widget (cached)."""
     if not isinstance(seed, int) or seed < 0:
         raise BadInputError(f"seed must be a non-negative whole number, got {seed!r}.")
-    key = (id(generator), prompt, float(guidance), seed, int(n_steps), n)
-    if key not in _results:
-        _results[key] = generator.generate(prompt, n=n, guidance=guidance, seed=seed,
-                                           n_steps=int(n_steps), record=6)
-    return _results[key]
+    if _cache["generator"] is not generator:      # a new (e.g. retrained) generator: start afresh
+        _cache["generator"], _cache["results"] = generator, OrderedDict()
+    results = _cache["results"]
+    key = (prompt, float(guidance), seed, int(n_steps), n)
+    if key in results:
+        results.move_to_end(key)
+    else:
+        results[key] = generator.generate(prompt, n=n, guidance=guidance, seed=seed,
+                                          n_steps=int(n_steps), record=6)
+        if len(results) > MAX_CACHED:
+            results.popitem(last=False)
+    return results[key]
 
 
 def image_widget(generator: TextToDigits, prompt: str = "a handwritten seven", n: int = 16):
