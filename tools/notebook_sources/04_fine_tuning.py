@@ -231,7 +231,7 @@ print("ok")
 # ## 5. The `Trainer` API does the same loop for you
 #
 # Everything `train_classifier` does by hand — batching with padding, the forward pass with
-# labels, backward, optimiser step, the learning-rate schedule, moving to the GPU — is what
+# labels, backward, optimiser step, moving to the GPU — is what
 # `transformers.Trainer` does. Here it trains the pretrained model on the 25-per-class set.
 # `report_to="none"` (no experiment trackers), `save_strategy="no"` (no checkpoints), and a
 # temporary `output_dir`.

@@ -169,7 +169,7 @@ assert all(abs(float(S.to_probs(l).sum()) - 1) < 1e-5 for l in after.values())
 print("temperature, top-k and top-p behave as described")
 
 # %% [markdown]
-# ## 5. Seeds (시드): same seed, same text; many seeds, many texts
+# ## 5. Seeds (시드): same seed, same text; new draws, new texts
 #
 # Sampling draws random numbers. A **seed** fixes them: the same seed and settings always give
 # the same text (on the same software and hardware), different seeds give different texts.
@@ -313,7 +313,7 @@ print(all(r == reference for r in runs))
 # - The KV cache gave the same tokens several times faster with a 145-token prompt (timings above).
 # - Temperature reshapes the distribution (p(top) 0.221 at T = 1; higher at 0.5, lower at 1.5);
 #   top-k = 5 keeps exactly 5 tokens; top-p = 0.5 keeps the few tokens carrying half the mass.
-# - A seed reproduces a sample exactly; 6 seeds gave 6 different texts.
+# - A seed reproduces a sample exactly; 6 samples drawn in one batch (seed 7) gave 6 different texts.
 # - Beam search (4 beams) found a 16-token continuation with a higher total log-probability
 #   than greedy's (about −12.6 versus −16.3).
 # - Across temperatures 0.3 → 1.7, distinct-2 rose and the mean log-likelihood fell: diversity
