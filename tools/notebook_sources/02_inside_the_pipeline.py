@@ -230,12 +230,12 @@ cut = tokenizer(long_text, truncation=True, max_length=tokenizer.model_max_lengt
 with torch.no_grad():
     p_cut = torch.softmax(model(**cut).logits, -1)[0]
 print("tokens with truncation:", cut["input_ids"].shape[1], "| last token:", tokenizer.convert_ids_to_tokens(cut["input_ids"][0, -1:])[0])
+piped = classifier(long_text, truncation=True)[0]
 print("by hand: ", model.config.id2label[int(p_cut.argmax())], round(float(p_cut.max()), 4))
-print("pipeline:", classifier(long_text, truncation=True)[0]["label"], round(classifier(long_text, truncation=True)[0]["score"], 4))
+print("pipeline:", piped["label"], round(piped["score"], 4))
 
 # %%
 # Self-check: truncation gives exactly the maximum length, ends with [SEP], and matches the truncating pipeline.
-piped = classifier(long_text, truncation=True)[0]
 assert cut["input_ids"].shape[1] == tokenizer.model_max_length == 512
 assert cut["input_ids"][0, -1].item() == tokenizer.sep_token_id
 assert model.config.id2label[int(p_cut.argmax())] == piped["label"] and abs(float(p_cut.max()) - piped["score"]) < 1e-4

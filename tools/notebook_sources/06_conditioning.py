@@ -212,16 +212,17 @@ print("steering raised the acceptance rate for the asked sentiment")
 
 # %%
 question = cu_gen.chat_messages("What is the capital of France?")
-for kwargs in [dict(max_new_tokens=4), dict(max_new_tokens=40), dict(max_new_tokens=40, stop_strings=[" is"])]:
-    r = cu_gen.generate_by_hand(model, tok, question, **kwargs)
+runs = {"short": dict(max_new_tokens=4), "full": dict(max_new_tokens=40),
+        "cut": dict(max_new_tokens=40, stop_strings=[" is"])}
+results = {}
+for name, kwargs in runs.items():
+    r = results[name] = cu_gen.generate_by_hand(model, tok, question, **kwargs)
     print(f"{str(kwargs):45} stopped by {r.stopped_by:15} {len(r.token_ids):>2} tokens: {r.text!r}")
 print(f"EOS token: {tok.eos_token!r}")
 
 # %%
 # Self-check: each stopping rule ends the text where it should.
-short = cu_gen.generate_by_hand(model, tok, question, 4)
-full = cu_gen.generate_by_hand(model, tok, question, 40)
-cut = cu_gen.generate_by_hand(model, tok, question, 40, stop_strings=[" is"])
+short, full, cut = results["short"], results["full"], results["cut"]
 assert short.stopped_by == "max_new_tokens" and len(short.token_ids) == 4
 assert full.stopped_by == "eos" and len(full.token_ids) < 40
 assert cut.stopped_by == "stop string" and " is" not in cut.text and full.text.startswith(cut.text)
