@@ -106,8 +106,9 @@ class JupyterLabServer:
         self._log.close()
 
 
-# JavaScript run in the page. `panel` is the notebook panel Lab shows.
-_NB = "const panel = window.jupyterapp.shell.currentWidget;"
+# JavaScript run in the page. `panel` is the notebook panel Lab shows (undefined while the page
+# is still loading: the app object appears only once Lab has started).
+_NB = "const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
 
 _SNAPSHOT_JS = """(cell) => {
   // What the kernel drew in the widget's Output areas: their text and a fingerprint of each
