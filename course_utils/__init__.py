@@ -10,20 +10,22 @@ from .errors import (BadInputError, CourseError, GPUNotAvailableError, OfflineMo
 from .hub import current_mode, decide_mode, hub_reachable
 from .loading import LoadedModel, check_text, load_model, load_pipeline, resolve
 from .quiet import quiet_libraries
-from .seed import set_seed
+from .claims import ClaimFailedError, claim
+from .seed import lesson_seed, set_seed
 
 __all__ = [
     "CATALOG", "get_role", "DeviceChoice", "get_device", "in_colab", "pick_dtype", "try_gpu",
     "BadInputError", "CourseError", "GPUNotAvailableError", "OfflineModelMissingError",
     "OnlineOnlyError", "UnknownRoleError", "current_mode", "decide_mode", "hub_reachable",
     "LoadedModel", "check_text", "load_model", "load_pipeline", "resolve", "quiet_libraries", "set_seed",
+    "lesson_seed", "claim", "ClaimFailedError",
     "setup_lesson",
 ]
 
 __version__ = "0.1.0"
 
 
-def setup_lesson(lesson: str | None = None, *, seed: int = 0, mode: str | None = None, device: str | None = None):
+def setup_lesson(lesson: str | None = None, *, seed: int | None = None, mode: str | None = None, device: str | None = None):
     """One call at the top of every notebook: mode, device, seed, quiet logs; prints a short report."""
     from .report import setup_lesson as _setup
     return _setup(lesson, seed=seed, mode=mode, device=device)

@@ -7,7 +7,8 @@ from .catalog import CATALOG
 from .device import device_memory_gb, get_device, in_colab
 from .hub import decide_mode
 from .quiet import quiet_libraries
-from .seed import set_seed
+from .claims import set_context
+from .seed import set_lesson_seed
 
 
 def models_for_lesson(lesson: str, online: bool) -> dict[str, str]:
@@ -22,12 +23,18 @@ def models_for_lesson(lesson: str, online: bool) -> dict[str, str]:
     return out
 
 
-def setup_lesson(lesson: str | None = None, *, seed: int = 0, mode: str | None = None, device: str | None = None):
-    """Decide online/offline, pick the device, seed everything, quiet the libraries; print it all."""
+def setup_lesson(lesson: str | None = None, *, seed: int | None = None, mode: str | None = None,
+                 device: str | None = None):
+    """Decide online/offline, pick the device, seed everything, quiet the libraries; print it all.
+
+    The seed is 0 unless given, or set in COURSE_SEED (how tools/claim_evidence.py reruns a
+    lesson under other seeds); `cu.lesson_seed()` returns it for the lesson's experiments.
+    """
     hub = decide_mode(mode)
     quiet_libraries()
     choice = get_device(device)
-    set_seed(seed)
+    seed = set_lesson_seed(seed)
+    set_context(lesson, seed)
     print(f"mode:   {hub}")
     print(f"device: {choice}")
     print(f"seed:   {seed}")
