@@ -115,7 +115,7 @@ def plot_label_scores(table, *, labels: Sequence[str] | None = None, ax=None, ti
 
     labels = list(labels) if labels is not None else [c for c in table.columns if c not in ("text", "label")]
     if ax is None:
-        _, ax = plt.subplots(figsize=(8, 3.5))
+        _, ax = plt.subplots(figsize=(9, 4))
     colours = {"negative": "tab:red", "neutral": "tab:gray", "positive": "tab:green"}
     x = np.arange(len(table))
     width = 0.8 / len(labels)
@@ -125,7 +125,7 @@ def plot_label_scores(table, *, labels: Sequence[str] | None = None, ax=None, ti
     ax.set_xticks(x, short, rotation=20, ha="right")
     ax.set_ylabel("probability")
     ax.set_ylim(0, 1)
-    ax.legend(ncols=len(labels), loc="upper center", fontsize="small")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")   # beside the bars, never over them
     ax.set_title(title)
     ax.figure.tight_layout()
     return ax.figure

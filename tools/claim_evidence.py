@@ -38,11 +38,21 @@ def run_once(src: Path, seed: int, log: Path, timeout: int = 1800) -> float:
     return time.perf_counter() - t0
 
 
+def _seeds_first(argv: list[str]) -> list[str]:
+    """Let `--seeds 0 1 2 lesson.py` work: end the seed list where the numbers end."""
+    if "--seeds" in argv:
+        i = j = argv.index("--seeds")
+        while j + 1 < len(argv) and argv[j + 1].isdigit():
+            j += 1
+        argv = argv[:i] + argv[j + 1:] + argv[i:j + 1]
+    return argv
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("sources", nargs="+", type=Path)
-    ap.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
-    args = ap.parse_args(argv)
+    ap.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2], help="whole numbers (default 0 1 2)")
+    args = ap.parse_intermixed_args(_seeds_first(sys.argv[1:] if argv is None else list(argv)))
     import torch
     version = torch.__version__.split("+")[0]
     EVIDENCE_DIR.mkdir(parents=True, exist_ok=True)
