@@ -241,8 +241,11 @@ def plot_spectrogram(ax, wave, sample_rate: int, max_hz: float = 4000, title: st
 def piano_roll(melody, *, tempo: float | None = None, tonic_midi: int | None = None, title: str = "",
                figsize=(8, 3)):
     """A matplotlib Figure (not pyplot): one bar per note, height = pitch, length = duration.
-    Notes in the melody's mode scale are blue, others orange."""
+    Notes in the melody's mode scale are blue, others orange; a dotted grey line marks the tonic.
+    A legend beside the plot (not over the notes) says so."""
     from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
     from .melodies import REST, SCALES
 
     fig = Figure(figsize=figsize)
@@ -258,6 +261,10 @@ def piano_roll(melody, *, tempo: float | None = None, tonic_midi: int | None = N
         t += d
     ax.axhline(base, color="grey", lw=0.5, ls=":")
     ax.set(xlabel="time (s)" if tempo else "time (beats)", ylabel="MIDI pitch",
-           title=title or f"{melody.mode} melody, {len(melody)} notes (orange = outside the {melody.mode} scale)")
+           title=title or f"{melody.mode} melody, {len(melody)} notes")
+    ax.legend(handles=[Patch(color="tab:blue", label=f"in the {melody.mode} scale"),
+                       Patch(color="tab:orange", label=f"outside the {melody.mode} scale"),
+                       Line2D([], [], color="grey", lw=0.8, ls=":", label=f"tonic (MIDI {base})")],
+              loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small", frameon=False)
     fig.tight_layout()
     return fig

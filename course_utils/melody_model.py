@@ -294,6 +294,17 @@ def conditioning_report(model, tokenizer, *, n: int = 64, temperature: float = 1
     return report
 
 
+def typical_melody(melodies: list[Melody]) -> Melody:
+    """The melody closest to its group's average (share of notes in the major scale, share in the
+    minor scale): an honest single example of what a condition gives. A random single draw may be
+    an outlier that sounds like the other condition."""
+    if not melodies:
+        raise BadInputError("typical_melody needs at least one melody.")
+    shares = np.array([[scale_share(m.pitches, "major"), scale_share(m.pitches, "minor")] for m in melodies])
+    distance = ((shares - np.nanmean(shares, axis=0)) ** 2).sum(axis=1)
+    return melodies[int(np.argmin(np.nan_to_num(distance, nan=np.inf)))]   # only rests: never typical
+
+
 def data_report(melodies: list[Melody]) -> dict[str, dict[str, float]]:
     """The same numbers as conditioning_report, measured on real melodies of each mode."""
     report = {}

@@ -115,3 +115,12 @@ def test_piano_roll_is_a_figure():
 def test_bad_input(kwargs):
     with pytest.raises(BadInputError):
         A.render_melody(_melody(), **kwargs)
+
+
+def test_piano_roll_explains_its_colours_beside_the_notes():
+    fig = A.piano_roll(_melody(), tempo=100)
+    legend = fig.axes[0].get_legend()
+    labels = [t.get_text() for t in legend.get_texts()]
+    assert any("in the" in t for t in labels) and any("outside" in t for t in labels)
+    assert any("tonic" in t for t in labels)
+    assert legend.get_bbox_to_anchor().x0 >= fig.axes[0].get_window_extent().x1 - 1  # not over the notes

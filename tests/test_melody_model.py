@@ -84,3 +84,17 @@ def test_sampling_rejects_bad_input(tok, trained):
             MM.sample_melodies(model, tok, "major", **kwargs)
     with pytest.raises(BadInputError):
         MM.sample_melodies(model, tok, "lydian")
+
+
+def test_typical_melody_is_the_one_nearest_the_average():
+    def mel(pitches):
+        return Melody(pitches, [1.0] * len(pitches), "major", 60)
+    major = mel([0, 2, 4, 5, 7])                    # all in the major scale
+    minor = mel([0, 2, 3, 5, 7, 8])                 # all in the minor scale
+    mixed = mel([0, 4, 3, 7])                       # between the two
+    rests = mel([REST, REST])                       # no notes: never the typical one
+    assert MM.typical_melody([major, major, mixed, rests]) is major
+    assert MM.typical_melody([major, minor, mixed]) is mixed
+    assert MM.typical_melody([minor]) is minor
+    with pytest.raises(BadInputError):
+        MM.typical_melody([])

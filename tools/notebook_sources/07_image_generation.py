@@ -11,8 +11,9 @@
 # - classifier-free guidance (분류기 없는 가이던스): a knob that trades variety for obedience
 # - how to *measure* a generator (평가): an independent classifier scores whether samples show the asked digit, and how diverse (다양성) they are
 #
-# We train everything here, on the 1,797 handwritten 8×8 digits that ship with scikit-learn, in
-# under a minute on a laptop CPU. The same ideas run Stable Diffusion; its code is at the end (online + GPU only).
+# We train everything here, on the 1,797 handwritten 8×8 digits that ship with scikit-learn: the
+# whole notebook runs in about 1 minute on a laptop CPU. The same ideas run Stable Diffusion; its
+# code is at the end (online + GPU only).
 
 # %%
 # Setup: on Colab this fetches the workbook's helpers; on your machine it does nothing extra.
@@ -26,6 +27,7 @@ if "google.colab" in sys.modules:
 
 import course_utils as cu
 device = cu.setup_lesson("07")   # mode (online/offline and why), device, seed, models used
+SEED = cu.lesson_seed()          # 0 here; the experiments below take their seeds from it
 
 # %%
 # %matplotlib inline
@@ -51,14 +53,13 @@ from course_utils import text_to_digits as TT
 data = G.load_digit_data()
 print("images:", tuple(data.x.shape), " labels:", tuple(data.y.shape),
       " pixel range:", float(data.x.min()), "to", float(data.x.max()))
-judge = G.digit_judge()
-print(f"judge (SVM on real digits) accuracy on 450 real digits it never saw: {judge.test_accuracy:.3f}")
 fig = G.image_grid_figure(data.x[:20], titles=data.y[:20].tolist(), title="real digits (label above)")
 display(fig)
 
 # %%
 # Self-check: the judge reads real digits almost perfectly, so its verdict on generated ones means something.
-assert judge.test_accuracy > 0.95
+judge = G.digit_judge()
+_ = cu.claim("the judge's accuracy on 450 real digits it never saw", judge.test_accuracy, at_least=0.95)
 
 # %% [markdown]
 # ## 2. Forward noising (순방향 노이즈): from a digit to pure noise
@@ -111,7 +112,10 @@ print(f"loss of guessing zeros: {torch.mean(eps ** 2):.3f}")
 # Real text-to-image systems turn the prompt into vectors with a pretrained text encoder (CLIP or
 # T5) and feed those to the denoiser. We do the same with all-MiniLM-L6-v2, a real pretrained
 # sentence encoder: tokens → 384-number vectors → averaged over the tokens → scaled to length 1.
-# Paraphrases land close together (cosine similarity near 1), unrelated text far away.
+# The heatmap below compares six prompts by cosine similarity (1 = same direction). Unrelated text
+# ("a cat") lands far from every digit prompt, and some paraphrases are very close ("seven" and "7").
+# But the similarity follows the *wording* as much as the meaning: paraphrases of one digit are
+# not all near 1.
 
 # %%
 encoder = TC.sentence_encoder()          # loaded once; prints which model ran and why
@@ -134,9 +138,10 @@ plt.tight_layout()
 plt.show()
 
 # %% [markdown]
-# Look at the row of "a handwritten seven": close to "draw the number 7", but also close to
-# "a handwritten one" (same wording, other digit). The denoiser must learn to pick out the small
-# part of the vector that carries *which* digit. We train it on many phrasings per digit
+# Look at the row of "a handwritten seven": it is closer to "a handwritten one" (same wording,
+# other digit) than to "draw the number 7" or "7" (same digit, other wording). So the vector is
+# not a clean "which digit" code: the denoiser must learn to pick out the small part of it that
+# carries *which* digit. We train it on many phrasings per digit
 # (templates × the word and the numeral) so that it cannot just memorise one sentence; three more
 # templates are held out to test new wordings.
 
@@ -147,8 +152,11 @@ print(f"{len(train_phrasings)} training phrasings, e.g.", [p for p, d in train_p
 print(f"{len(held_out)} held-out phrasings, e.g.", [p for p, d in held_out if d == 7])
 
 # %%
-# Self-check: paraphrases of "seven" are closer to each other than to "a cat".
+# Self-check: paraphrases of "seven" are closer to each other than to "a cat", and the wording
+# matters: "a handwritten seven" is closer to "a handwritten one" than to "7" (as the text says).
 assert sims[0, 1] > sims[0, 5] + 0.2 and sims[1, 2] > sims[1, 5]
+assert sims[0, 4] > sims[0, 3] + 0.1
+print("paraphrases closer than 'a cat'; same wording, other digit closer than same digit, other wording")
 
 # %% [markdown]
 # ## 5. Train the text-conditioned denoiser (조건부 학습)
@@ -157,17 +165,17 @@ assert sims[0, 1] > sims[0, 5] + 0.2 and sims[1, 2] > sims[1, 5]
 # the noise. Each training example gets a random phrasing of its digit. One time in ten the
 # prompt is dropped (replaced by a learned "no prompt" vector): the same network then also knows
 # what an average digit looks like, which classifier-free guidance (section 7) needs.
-# Training runs a fixed number of steps with a fixed seed, so the result is the same on every run.
+# Training runs a fixed number of steps with a fixed seed, so a rerun on the same machine gives the
+# same model; another CPU or torch version gives slightly different numbers, so the lesson checks
+# its conclusions as claims with bands (the ✓ lines) rather than exact decimals.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-# (the progress bar and the timing change from run to run)
+# measured: training losses and timing differ across CPUs and torch versions; the claims below check them
 t0 = time.perf_counter()
-t2d, log = TT.train_text_to_digits(steps=1500, seed=0, progress=True)
+t2d, log = TT.train_text_to_digits(steps=1500, seed=SEED)
 train_seconds = time.perf_counter() - t0
 print(f"{D.count_parameters(t2d.model):,} parameters, {log.steps} steps in {train_seconds:.1f} s")
-
-# %%
 smooth = log.smoothed(100)
 print(f"loss: first 100 steps {np.mean(log.losses[:100]):.2f}, last 100 steps {np.mean(log.losses[-100:]):.2f} "
       f"(guessing zeros: 1.00)")
@@ -180,7 +188,8 @@ plt.show()
 
 # %%
 # Self-check: the network predicts the noise far better than guessing zeros (loss 1.0).
-assert np.mean(log.losses[-100:]) < 0.35
+_ = cu.claim("noise-prediction loss of the last 100 training steps, where guessing zeros scores 1",
+             np.mean(log.losses[-100:]), at_most=0.2)
 
 # %% [markdown]
 # ## 6. Reverse sampling (역방향 샘플링) and randomness (랜덤성)
@@ -198,6 +207,13 @@ fig = G.denoising_strip_figure(res.steps, title="'a handwritten seven': denoisin
 display(fig)
 
 # %% [markdown]
+# Read each row from left to right. For most of the steps the image still looks like noise; then
+# the **main features come first**: the rough shape of the 7 (where the ink goes, the diagonal
+# stroke) appears while single pixels are still noisy, and the **details come last**, as the final
+# low-noise steps only settle the grey of individual pixels and the edges of the stroke. This
+# coarse-to-fine order is how diffusion works: at high noise only large structures survive, so
+# that is what the early steps decide; at low noise only fine details are left to fix.
+#
 # The only randomness is the starting noise (and the small noise added at each step), all drawn
 # from a seeded generator. The same seed gives the same image; a new seed gives a new one.
 
@@ -207,7 +223,6 @@ same_a = D.sample(t2d.model, schedule, 8, cond=cond7, guidance=2.0, seed=1, clip
 same_b = D.sample(t2d.model, schedule, 8, cond=cond7, guidance=2.0, seed=1, clip=(-1, 1)).x
 other = D.sample(t2d.model, schedule, 8, cond=cond7, guidance=2.0, seed=2, clip=(-1, 1)).x
 print(f"seed 1 twice: largest pixel difference {float((same_a - same_b).abs().max()):.3f}")
-print(f"seed 1 vs seed 2: mean pixel distance between images {float((same_a - other).norm(dim=1).mean()):.2f}")
 fig = G.image_grid_figure(torch.cat([same_a, other]), ncols=8,
                           titles=[f"seed 1" for _ in range(8)] + [f"seed 2" for _ in range(8)],
                           title="same prompt, two seeds")
@@ -215,7 +230,9 @@ display(fig)
 
 # %%
 # Self-check: a seed reproduces its images exactly; another seed gives different ones.
-assert torch.equal(same_a, same_b) and float((same_a - other).abs().max()) > 0.5
+assert torch.equal(same_a, same_b)
+_ = cu.claim("mean pixel distance between the images of seed 1 and seed 2 (pixels from -1 to 1)",
+             (same_a - other).norm(dim=1).mean(), at_least=1.5)
 
 # %% [markdown]
 # ## 7. Classifier-free guidance (분류기 없는 가이던스)
@@ -226,12 +243,15 @@ assert torch.equal(same_a, same_b) and float((same_a - other).abs().max()) > 0.5
 # $\varepsilon = (1 + w)\,\varepsilon_c - w\,\varepsilon_u$
 #
 # w = 0 is the plain conditional model; larger w follows the prompt harder. (In `diffusers`,
-# `guidance_scale` = 1 + w, so Stable Diffusion's usual 7.5 is w = 6.5.) Same seed, four weights:
+# `guidance_scale` = 1 + w, so Stable Diffusion's usual 7.5 is w = 6.5.) Same seed, four weights
+# (one prompt, 8 samples per weight: a look, not yet a measurement; section 8 measures):
 
 # %%
+# NBVAL_IGNORE_OUTPUT
+# measured: samples of a trained model differ across CPUs and torch versions
 ws = [0.0, 1.0, 3.0, 6.0]
 cond3 = TC.encode_prompts("draw the number 3")[0]
-rows = [D.sample(t2d.model, schedule, 8, cond=cond3, guidance=w, seed=4, clip=(-1, 1)).x for w in ws]
+rows = [D.sample(t2d.model, schedule, 8, cond=cond3, guidance=w, seed=SEED + 4, clip=(-1, 1)).x for w in ws]
 for w, x in zip(ws, rows):
     print(f"w={w}: judge reads {judge.predict(x).tolist()}")
 fig = G.image_grid_figure(torch.cat(rows), ncols=8, titles=[f"w={w}" for w in ws for _ in range(8)],
@@ -248,6 +268,8 @@ display(fig)
 # prompt, and the entropy of the digits the judge sees.
 
 # %%
+# NBVAL_IGNORE_OUTPUT
+# measured: judged agreement and diversity differ across CPUs and torch versions; the claims below check them
 from course_utils.digits import DIGIT_WORDS
 eval_prompts = []
 for d in range(10):
@@ -255,7 +277,7 @@ for d in range(10):
                      f"please sketch a {DIGIT_WORDS[d]}", f"an image of the digit {d}"]
 seen = {p for p, _ in train_phrasings}
 t0 = time.perf_counter()
-table = TT.measure_prompts(t2d, eval_prompts, guidances=(0.0, 1.0, 2.0, 4.0), n=10, seed=0)
+table = TT.measure_prompts(t2d, eval_prompts, guidances=(0.0, 1.0, 2.0, 4.0), n=10, seed=SEED)
 eval_seconds = time.perf_counter() - t0
 table["phrasing"] = np.where(table["prompt"].isin(seen), "seen in training", "held out")
 summary = (table.groupby(["guidance", "phrasing"])[["agreement", "entropy_bits", "distance"]].mean()
@@ -264,6 +286,8 @@ print(f"{len(eval_prompts)} prompts x 4 guidance weights x 10 samples = {len(eva
 summary
 
 # %%
+# NBVAL_IGNORE_OUTPUT
+# measured: judged agreement and diversity differ across CPUs and torch versions; the claims below check them
 by_w = table.groupby("guidance")[["agreement", "distance"]].mean()
 per_digit = table[table["guidance"] == 2.0].groupby("digit")["agreement"].mean().round(2)
 print("agreement per digit at w=2:", per_digit.to_dict())
@@ -272,18 +296,24 @@ for ph, part in table.groupby("phrasing"):
     m = part.groupby("guidance")["agreement"].mean()
     a1.plot(m.index, m.values, "o-", label=ph)
 a1.axhline(0.1, ls=":", c="gray", label="chance (1 in 10)")
-a1.set_xlabel("guidance weight w"); a1.set_ylabel("agreement with asked digit"); a1.set_ylim(0, 1.05); a1.legend()
+a1.set_xlabel("guidance weight w"); a1.set_ylabel("agreement with asked digit"); a1.set_ylim(0, 1.05); a1.legend(loc="center right")
 a2.plot(by_w.index, by_w["distance"], "o-", c="C2")
 a2.set_xlabel("guidance weight w"); a2.set_ylabel("mean pairwise distance (diversity)")
 plt.tight_layout()
 plt.show()
 
 # %%
-# Self-check: guidance makes the samples obey the prompt (far above chance, 0.1), held-out wordings
-# work too, and the price is diversity: samples of one prompt get more alike as w grows.
-assert by_w.loc[2.0, "agreement"] > 0.8 and by_w.loc[2.0, "agreement"] >= by_w.loc[0.0, "agreement"]
-assert summary.loc[2.0, ("agreement", "held out")] > 0.6
-assert by_w.loc[4.0, "distance"] < by_w.loc[0.0, "distance"]
+# Self-check: what this section claims. Guidance makes the samples obey the prompt (far above
+# chance, 0.1), held-out wordings work too, and the price is diversity: samples of one prompt get
+# more alike as w grows.
+_ = cu.claim("judge agreement with the asked digit at w = 2, all 40 prompts", by_w.loc[2.0, "agreement"],
+             at_least=0.9)
+_ = cu.claim("guidance w = 2 raises the judge's agreement over w = 0 by at least",
+             by_w.loc[2.0, "agreement"] - by_w.loc[0.0, "agreement"], at_least=0.15)
+_ = cu.claim("judge agreement at w = 2 for the held-out wordings", summary.loc[2.0, ("agreement", "held out")],
+             at_least=0.85)
+_ = cu.claim("mean pairwise distance falls from w = 0 to w = 4 by at least",
+             by_w.loc[0.0, "distance"] - by_w.loc[4.0, "distance"], at_least=1.0)
 
 # %% [markdown]
 # ## 9. Prompts the model was never meant for
@@ -294,11 +324,19 @@ assert by_w.loc[4.0, "distance"] < by_w.loc[0.0, "distance"]
 # is refused with a message.
 
 # %%
-cat = t2d.generate("a cat", n=20, guidance=2.0, seed=0)
+# NBVAL_IGNORE_OUTPUT
+# measured: what the judge reads in samples differs across CPUs and torch versions; the claims below check it
+cat = t2d.generate("a cat", n=20, guidance=2.0, seed=SEED)
 print(cat.report())
-print("weak match (nearest similarity below", TT.WEAK_MATCH, "):", cat.weak_match)
-seven = t2d.generate("a handwritten seven", n=20, guidance=2.0, seed=0)
+seven = t2d.generate("a handwritten seven", n=20, guidance=2.0, seed=SEED)
 print(seven.report())
+
+# %%
+# Self-check: "a cat" is a weak match and gets a mix of digits; "a handwritten seven" gets sevens.
+print("'a cat' is a weak match (nearest similarity below", TT.WEAK_MATCH, "):", cat.weak_match)
+assert cat.weak_match and not seven.weak_match
+_ = cu.claim("label entropy of 20 'a cat' samples minus that of 'a handwritten seven', in bits",
+             cat.entropy_bits - seven.entropy_bits, at_least=1.0)
 try:
     t2d.generate("   ")
 except cu.BadInputError as err:
@@ -360,11 +398,21 @@ else:
 
 # %%
 # Solution
+# NBVAL_IGNORE_OUTPUT
+# measured: agreement and timings differ across CPUs and torch versions; the claim below checks agreement
+agree_by_steps = {}
 for steps in (200, 50, 10):
     t0 = time.perf_counter()
-    part = TT.measure_prompts(t2d, eval_prompts, guidances=(2.0,), n=5, seed=1, n_steps=steps)
-    print(f"{steps:3d} steps: agreement {part['agreement'].mean():.2f}, {len(eval_prompts) * 5} images "
+    part = TT.measure_prompts(t2d, eval_prompts, guidances=(2.0,), n=5, seed=SEED + 1, n_steps=steps)
+    agree_by_steps[steps] = part["agreement"].mean()
+    print(f"{steps:3d} steps: agreement {agree_by_steps[steps]:.2f}, {len(eval_prompts) * 5} images "
           f"in {time.perf_counter() - t0:.2f} s")
+# 20 times fewer steps is about 20 times faster; for these tiny images the agreement barely changes.
+
+# %%
+# Self-check: what exercise 1 claims (the time is shown above, not checked: it depends on the machine)
+_ = cu.claim("agreement with 10 sampling steps minus agreement with 200 steps, at w = 2",
+             agree_by_steps[10] - agree_by_steps[200], at_least=-0.05)
 
 # %% [markdown]
 # **2.** Invent a new wording the model never saw, e.g. "the numeral {d}" or "{word} in ink",
@@ -373,20 +421,30 @@ for steps in (200, 50, 10):
 
 # %%
 # Solution
+# NBVAL_IGNORE_OUTPUT
+# measured: judged agreement differs across CPUs and torch versions; the claim below checks it
 mine = [f"{DIGIT_WORDS[d]} in ink" for d in range(10)]
-res_mine = TT.measure_prompts(t2d, mine, guidances=(0.0, 2.0), n=10, seed=2)
-print(res_mine.groupby("guidance")["agreement"].mean().round(2).to_dict())
+res_mine = TT.measure_prompts(t2d, mine, guidances=(0.0, 2.0), n=10, seed=SEED + 2)
+agree_mine = res_mine.groupby("guidance")["agreement"].mean()
+print("agreement by guidance weight:", agree_mine.round(2).to_dict())
 print("nearest training phrasings of 'seven in ink':", t2d.bank.nearest("seven in ink"))
+# The new wording works: its nearest training phrasings name the same digit (with a cosine well
+# below 1, so it really is new), and guidance lifts its agreement as it did for the held-out wordings.
+
+# %%
+# Self-check: what exercise 2 claims
+_ = cu.claim("guidance w = 2 raises the agreement of the new wording over w = 0 by at least",
+             agree_mine[2.0] - agree_mine[0.0], at_least=0.1)
 
 # %% [markdown]
 # ## Summary
 #
-# Measured in this run (CPU, fixed seeds; the same numbers on every run):
-# - **Forward noising** is one closed-form jump; at t = 200 the 1,797 digits are pure noise (mean -0.004, std 1.001).
-# - **The network learns to predict the noise**: mean squared error 0.36 in the first 100 training steps, 0.11 in the last 100 (guessing zeros: 0.99). 1,500 steps of a 480k-parameter MLP take about 15–20 s on one CPU core (see `benchmarks/results/image.md`).
-# - **Reverse sampling** walks from noise to a digit in 200 steps; the same seed reproduced the images exactly (difference 0.000), another seed gave different ones.
-# - **Text conditioning is real**: prompts become 384-number unit vectors from the pretrained MiniLM encoder; paraphrases are close, "a cat" is far (cosine 0.27 to the nearest training phrasing).
-# - **Classifier-free guidance** raised the independent judge's agreement with the asked digit from 0.75 (seen wordings) / 0.64 (held-out wordings) at w = 0 to 1.00 / 0.965 at w = 2 (chance: 0.10), and lowered diversity: mean pairwise distance about 3.8 → 2.2 from w = 0 to w = 4.
-# - A prompt that names no digit gets an honest report (low similarity, a mix of digits, entropy 1.88 bits); an empty prompt is refused with a message.
+# What this notebook showed (the ✓ claim lines above check each measured conclusion on every run):
+# - **Forward noising** is one closed-form jump; at t = 200 the 1,797 digits are pure noise (mean about 0, standard deviation about 1).
+# - **The network learns to predict the noise**: the mean squared error of the last 100 training steps is at most 0.2, where guessing zeros scores 1. 1,500 steps of a 479,680-parameter MLP take about 15–20 s on one CPU core (see `benchmarks/results/image.md`).
+# - **Reverse sampling** walks from noise to a digit in 200 steps, main features first and details last; the same seed reproduced the images exactly, another seed gave different ones.
+# - **Text conditioning is real**: prompts become 384-number unit vectors from the pretrained MiniLM encoder; "a cat" is far from every digit prompt, but similarity follows the wording as much as the digit ("a handwritten seven" is closer to "a handwritten one" than to "7").
+# - **Classifier-free guidance** raised the independent judge's agreement with the asked digit by at least 0.15 from w = 0 to w = 2, to at least 0.9 (chance: 0.10), held-out wordings included (at least 0.85), and lowered diversity: samples of one prompt get more alike from w = 0 to w = 4.
+# - A prompt that names no digit gets an honest report (low similarity, a mix of digits: a clearly higher label entropy than a digit prompt); an empty prompt is refused with a message.
 # - Fewer sampling steps are much faster and, for these tiny images, barely worse (exercise 1).
 # - Stable Diffusion (sd-turbo via `diffusers`) does the same on a GPU, with seed and guidance as the knobs (online + GPU only).

@@ -13,8 +13,8 @@
 #   (expressive micro-variation)
 # - measuring what conditioning changed (측정), instead of trusting your ears
 #
-# Runs in about 1–2 minutes on a laptop CPU (the first run also reads the songs from music21's
-# corpus once, ~10 s).
+# Runs in about 1 minute on a laptop CPU (the first run also reads the songs from music21's
+# corpus once, 10–20 s).
 
 # %%
 # Setup: on Colab this fetches the workbook's helpers; on your machine it does nothing extra.
@@ -28,6 +28,7 @@ if "google.colab" in sys.modules:
 
 import course_utils as cu
 device = cu.setup_lesson("08")   # mode (online/offline and why), device, seed, models used
+SEED = cu.lesson_seed()          # 0 here; the experiments below take their seeds from it
 
 # %%
 import matplotlib.pyplot as plt
@@ -133,11 +134,13 @@ plt.show()
 #
 # A melody is two sequences: **pitches** (which note) and **durations** (how long: the rhythm).
 # `music21` installs with ~8,000 folk songs of the Essen collection (German and other European
-# songs, in ABC text notation). `load_melodies()` parses ~1,200 of them once (about 10 s),
+# songs, in ABC text notation). `load_melodies()` parses 1,200 of them once (10–20 s),
 # writes every pitch as semitones **above the tonic** (the home note, here the song's last note)
 # so that all songs share one key, snaps durations to a small grid of beats, and decides the
 # **mode** from the notes: a song that uses the minor third (3 semitones above the tonic) more
 # than the major third (4 semitones) is minor. The result is cached, so the next run loads in a blink.
+# The piano roll below draws each note as a bar: blue if it belongs to the song's scale, orange
+# if it lies outside it; the dotted grey line is the tonic.
 
 # %%
 melodies = load_melodies(verbose=True)
@@ -180,7 +183,8 @@ for k, (mode, counts) in enumerate(pcs.items()):
     ax.bar(np.arange(12) + 0.4 * k - 0.2, counts / counts.sum(), width=0.4, label=f"{mode} songs")
 ax.set(xticks=range(12), xlabel="semitones above the tonic (pitch class)", ylabel="share of notes",
        title="minor songs use 3 (minor third), major songs use 4 (major third)")
-ax.legend()
+ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)   # beside the bars, not over them
+fig.tight_layout()
 plt.show()
 
 # %% [markdown]
@@ -203,20 +207,19 @@ print("first 6 notes of the example as tokens:", " ".join(tok.tokens(ids)))
 back = tok.decode(tok.encode(song), song.tonic_midi)
 print("decode(encode(song)) gives the song back:", back.pitches == song.pitches and back.durations == song.durations)
 
-model = MM.new_melody_model(tok, n_layer=2, n_embd=64, n_head=4, seed=0)
-print(f"model: GPT-2 shape, {sum(p.numel() for p in model.parameters()):,} parameters, random weights")
-print(f"validation loss before training: {MM.melody_loss(model, tok, val_mels, max_notes=32):.2f} "
-      f"(guessing uniformly among {len(tok)} tokens: {np.log(len(tok)):.2f})")
+model = MM.new_melody_model(tok, n_layer=2, n_embd=64, n_head=4, seed=SEED)
+print(f"model: GPT-2 shape, {sum(p.numel() for p in model.parameters()):,} parameters, random weights; "
+      f"guessing uniformly among {len(tok)} tokens would give a loss of ln({len(tok)}) = {np.log(len(tok)):.2f}")
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-# (a progress bar: its timing changes every run; the numbers are printed below)
+# measured: losses of a trained model differ across CPUs and torch versions; the claims below check them
+val_before = MM.melody_loss(model, tok, val_mels, max_notes=32)
 TRAIN_STEPS = 300
 result = MM.train_melody_model(model, tok, train_mels, steps=TRAIN_STEPS, batch_size=32, lr=5e-3,
-                               max_notes=32, seed=0, val_melodies=val_mels, eval_every=100, progress=True)
+                               max_notes=32, seed=SEED, val_melodies=val_mels, eval_every=100)
+print(f"validation loss before training: {val_before:.2f} (random weights: close to uniform guessing)")
 print(f"trained {result.steps} steps in {result.seconds:.1f} s")
-
-# %%
 print(f"training loss: first step {result.losses[0]:.2f}, last 20 steps {np.mean(result.losses[-20:]):.2f}")
 for step, loss in result.val_losses:
     print(f"validation loss after {step} steps: {loss:.2f}")
@@ -228,35 +231,64 @@ ax.set(xlabel="step", ylabel="cross-entropy", title="next-token loss of the melo
 ax.legend()
 plt.show()
 
+# %%
+# Self-check: what this section claims (the loss falls well below uniform guessing)
+_ = cu.claim("validation loss falls by at least this much in 300 training steps",
+         val_before - result.val_losses[-1][1], at_least=2.0)
+
 # %% [markdown]
 # ## 5. Sampling with temperature and a seed (무작위성)
 #
 # To write a melody we start from `<bos> <minor>` and repeatedly draw the next token from the
-# model's probabilities (pitch, then duration, then pitch …) until it draws `<eos>`. Dividing the
-# scores by a **temperature** before the softmax makes the choice safer (below 1) or wilder
-# (above 1). The draws use a seeded random generator: the **same seed gives the same melody**.
+# model's probabilities (pitch, then duration, then pitch …) until it draws `<eos>` (or reaches
+# 32 notes). Dividing the scores by a **temperature** before the softmax makes the choice safer
+# (below 1) or wilder (above 1). The draws use a seeded random generator: the **same seed gives
+# the same melody**.
+#
+# One draw is one draw: a single melody can stray from its condition, and an unlucky "asked for
+# major" draw can sound more minor than an "asked for minor" one. So we draw 16 melodies per
+# condition and show the **typical** one, the melody whose scale shares are closest to the average
+# of its 16 (`MM.typical_melody`). Section 6 then measures the effect over 64 melodies each.
 
 # %%
-minor_mel = MM.sample_melodies(model, tok, "minor", n=1, temperature=1.0, seed=0, max_notes=32, tonic_midi=62)[0]
-major_mel = MM.sample_melodies(model, tok, "major", n=1, temperature=1.0, seed=0, max_notes=32, tonic_midi=62)[0]
-for name, m in (("minor", minor_mel), ("major", major_mel)):
-    print(f"asked {name}: {len(m)} notes, pitches {m.pitches[:12]} ... | "
-          f"in minor scale {scale_share(m.pitches, 'minor'):.2f}, in major scale {scale_share(m.pitches, 'major'):.2f}")
-    display(A.piano_roll(m, tempo=120, title=f"generated, asked for {name} (seed 0)"))
-print("One draw is one draw: a single melody may stray from its condition. Section 6 measures 64 per condition.")
+# NBVAL_IGNORE_OUTPUT
+# measured: sampled melodies differ across CPUs and torch versions; the claim below checks the shown pair
+drafts = {c: MM.sample_melodies(model, tok, c, n=16, temperature=1.0, seed=SEED, max_notes=32, tonic_midi=62)
+          for c in ("minor", "major")}
+shown = {c: MM.typical_melody(mels) for c, mels in drafts.items()}
+minor_mel, major_mel = shown["minor"], shown["major"]
+for name, m in shown.items():
+    avg_minor = np.mean([scale_share(d.pitches, "minor") for d in drafts[name]])
+    avg_major = np.mean([scale_share(d.pitches, "major") for d in drafts[name]])
+    print(f"asked {name}: 16 draws average in minor scale {avg_minor:.2f}, in major scale {avg_major:.2f}; "
+          f"the typical one: {len(m)} notes, in minor scale {scale_share(m.pitches, 'minor'):.2f}, "
+          f"in major scale {scale_share(m.pitches, 'major'):.2f}, thirds say {mode_of(m.pitches) or 'undecided'}")
+    print("   pitches:", m.pitches[:12], "...")
+    display(A.piano_roll(m, tempo=120, title=f"generated, asked for {name} (the typical one of 16 draws)"))
 
 # %%
-print("asked minor (clarinet):")
+# Self-check: what the shown pair claims (the typical "asked minor" melody is the more minor one)
+def minor_lean(m):   # share of notes in the minor scale minus share in the major scale
+    return scale_share(m.pitches, "minor") - scale_share(m.pitches, "major")
+
+_ = cu.claim("the shown asked-minor melody leans minor more than the shown asked-major one by at least",
+         minor_lean(minor_mel) - minor_lean(major_mel), at_least=0.2)
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+# measured: the sound of sampled melodies differs across CPUs and torch versions
+print("asked minor (clarinet, the typical one):")
 display(Audio(A.render_melody(minor_mel, tempo=120, timbre="clarinet", sample_rate=RATE, max_seconds=3.0), rate=RATE))
-print("asked major (plucked string):")
+print("asked major (plucked string, the typical one):")
 display(Audio(A.render_melody(major_mel, tempo=120, timbre="pluck", sample_rate=RATE, max_seconds=3.0), rate=RATE))
 
 # %%
 # Self-check: the same seed reproduces the melody; another seed gives another one.
-again = MM.sample_melodies(model, tok, "minor", n=1, temperature=1.0, seed=0, max_notes=32, tonic_midi=62)[0]
-other = MM.sample_melodies(model, tok, "minor", n=1, temperature=1.0, seed=1, max_notes=32, tonic_midi=62)[0]
-assert again.pitches == minor_mel.pitches and again.durations == minor_mel.durations
-assert (other.pitches, other.durations) != (minor_mel.pitches, minor_mel.durations)
+first = MM.sample_melodies(model, tok, "minor", n=1, temperature=1.0, seed=0, max_notes=32)[0]
+again = MM.sample_melodies(model, tok, "minor", n=1, temperature=1.0, seed=0, max_notes=32)[0]
+other = MM.sample_melodies(model, tok, "minor", n=1, temperature=1.0, seed=1, max_notes=32)[0]
+assert (again.pitches, again.durations) == (first.pitches, first.durations)
+assert (other.pitches, other.durations) != (first.pitches, first.durations)
 print("seed 0 twice: identical; seed 1: different")
 
 # %% [markdown]
@@ -264,11 +296,22 @@ print("seed 0 twice: identical; seed 1: different")
 # high temperature spreads over more pitches (and more notes outside the scale).
 
 # %%
+# NBVAL_IGNORE_OUTPUT
+# measured: sampled melodies differ across CPUs and torch versions; the claims below check them
+by_temp = {}
 for temp in (0.5, 1.0, 1.5):
-    mels = MM.sample_melodies(model, tok, "minor", n=32, temperature=temp, seed=0, max_notes=32)
+    mels = MM.sample_melodies(model, tok, "minor", n=32, temperature=temp, seed=SEED, max_notes=32)
     distinct = np.mean([len(set(p for p in m.pitches if p != REST)) for m in mels])
     in_scale = np.mean([scale_share(m.pitches, "minor") for m in mels])
+    by_temp[temp] = distinct, in_scale
     print(f"temperature {temp}: {distinct:.1f} different pitches per melody, {in_scale:.2f} of notes in the minor scale")
+
+# %%
+# Self-check: what the temperature measurement claims
+cu.claim("temperature 1.5 uses at least this many more different pitches per melody than 0.5",
+         by_temp[1.5][0] - by_temp[0.5][0], at_least=3.0)
+_ = cu.claim("temperature 0.5 keeps at least this much more of its notes in the minor scale than 1.5",
+         by_temp[0.5][1] - by_temp[1.5][1], at_least=0.05)
 
 # %% [markdown]
 # ## 6. What did the condition change? A measurement (측정)
@@ -278,23 +321,35 @@ for temp in (0.5, 1.0, 1.5):
 # and the share of melodies whose thirds say "minor" (the same rule that labelled the real songs).
 
 # %%
-report = MM.conditioning_report(model, tok, n=64, temperature=1.0, seed=0, max_notes=32)
+# NBVAL_IGNORE_OUTPUT
+# measured: sampled melodies differ across CPUs and torch versions; the claims below check them
+report = MM.conditioning_report(model, tok, n=64, temperature=1.0, seed=SEED, max_notes=32)
 MM.print_report(report, title="asked for")
 
-fig, ax = plt.subplots(figsize=(6, 2.8))
+fig, ax = plt.subplots(figsize=(7.5, 2.8))
 conds = list(report)
-ax.bar(conds, [report[c]["judged minor"] for c in conds], color=["tab:blue", "tab:orange", "tab:grey"])
-ax.axhline(MM.data_report(train_mels)["minor"]["judged minor"], ls=":", color="k")
-ax.set(ylabel="share judged minor", ylim=(0, 1), title="generated melodies that sound minor (by their thirds)")
+ax.bar(conds, [report[c]["judged minor"] for c in conds], color="tab:purple", label="generated (64 per condition)")
+real = MM.data_report(train_mels)
+ax.axhline(real["minor"]["judged minor"], ls=":", color="k", label="real minor songs (1 by definition)")
+ax.axhline(real["major"]["judged minor"], ls="--", color="k", lw=0.8, label="real major songs (0 by definition)")
+ax.set(xlabel="asked for", ylabel="share judged minor", ylim=(-0.02, 1.05),
+       title="generated melodies that sound minor (by their thirds)")
+ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize="small")
+fig.tight_layout()
 plt.show()
 
 # %%
-# Self-check: asking for minor gives clearly more minor melodies and more minor-scale notes than
-# asking for major, and the unconditioned model sits in between.
-assert report["minor"]["judged minor"] > report["major"]["judged minor"] + 0.4, report
-assert report["minor"]["in minor scale"] > report["any"]["in minor scale"] > report["major"]["in minor scale"] - 0.02
-assert report["major"]["in major scale"] > report["any"]["in major scale"] > report["minor"]["in major scale"]
-print("the condition moves the melodies in the asked direction")
+# Self-check: what this section claims. Asking for minor gives clearly more minor melodies and
+# more minor-scale notes than asking for major, and the unconditioned model sits in between.
+cu.claim("asked minor minus asked major, share of melodies judged minor",
+         report["minor"]["judged minor"] - report["major"]["judged minor"], at_least=0.5)
+cu.claim("asked minor minus asked major, share of notes in the minor scale",
+         report["minor"]["in minor scale"] - report["major"]["in minor scale"], at_least=0.08)
+cu.claim("asked major minus asked minor, share of notes in the major scale",
+         report["major"]["in major scale"] - report["minor"]["in major scale"], at_least=0.2)
+_ = cu.claim("unconditioned lies between the two conditions in share judged minor, by at least",
+         min(report["minor"]["judged minor"] - report["any"]["judged minor"],
+             report["any"]["judged minor"] - report["major"]["judged minor"]), at_least=0.1)
 
 # %% [markdown]
 # ## 7. Randomness in the performance: expressive micro-variation (표현적 변주)
@@ -302,6 +357,7 @@ print("the condition moves the melodies in the asked direction")
 # A human player never plays exactly on the grid: notes come a few milliseconds early or late,
 # a few cents (hundredths of a semitone) sharp or flat, a little louder or softer. We can add
 # that randomness too, with its own seed, and switch it off to get an exact, mechanical render.
+# Here on the typical "asked minor" melody of section 5.
 
 # %%
 clip = dict(tempo=120, timbre="organ", sample_rate=RATE, max_seconds=3.0)
@@ -312,6 +368,10 @@ human_2 = A.render_melody(minor_mel, variation=True, seed=2, **clip)
 print("variation off, seeds 1 and 2 identical:", np.array_equal(mechanical_1, mechanical_2))
 print("variation on,  seeds 1 and 2 identical:", np.array_equal(human_1, human_2))
 print("default variation:", A.Variation())
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+# measured: the sound of a sampled melody differs across CPUs and torch versions
 print("mechanical:")
 display(Audio(mechanical_1, rate=RATE))
 print("with micro-variation (seed 1):")
@@ -342,6 +402,8 @@ melody_widget(model, tok)
 # The function behind the widget can be called directly:
 
 # %%
+# NBVAL_IGNORE_OUTPUT
+# measured: a sampled melody differs across CPUs and torch versions
 comp = compose_melody(model, tok, condition="minor", temperature=0.8, seed=7, tempo=100, timbre="pluck",
                       max_seconds=3.0)
 print(comp.summary)
@@ -381,24 +443,33 @@ else:
 # ## Exercises
 #
 # **1.** Does temperature weaken the condition? Measure the share of melodies judged minor when
-# asking for minor at temperatures 0.7 and 1.5 (32 melodies each, seed 0).
+# asking for minor at temperatures 0.7 and 1.5 (64 melodies each).
 
 # %%
 # Solution
+# NBVAL_IGNORE_OUTPUT
+# measured: sampled melodies differ across CPUs and torch versions; the claim below checks them
+judged = {}
 for temp in (0.7, 1.5):
-    mels = MM.sample_melodies(model, tok, "minor", n=32, temperature=temp, seed=0, max_notes=32)
-    print(f"temperature {temp}: judged minor {np.mean([mode_of(m.pitches) == 'minor' for m in mels]):.2f}")
+    mels = MM.sample_melodies(model, tok, "minor", n=64, temperature=temp, seed=SEED, max_notes=32)
+    judged[temp] = np.mean([mode_of(m.pitches) == "minor" for m in mels])
+    print(f"temperature {temp}: judged minor {judged[temp]:.2f}")
 # Higher temperature flattens the probabilities, so the model follows its condition less strictly.
 
+# %%
+# Self-check: what exercise 1 claims
+_ = cu.claim("asking for minor, temperature 0.7 gives at least this much more minor melodies than 1.5",
+         judged[0.7] - judged[1.5], at_least=0.08)
+
 # %% [markdown]
-# **2.** Timbre and tempo: render the generated major melody with the plucked string at 80 and at
-# 160 beats per minute (without `max_seconds`). How long is each clip, and why?
+# **2.** Timbre and tempo: render the real folk song of section 3 with the plucked string at 80 and
+# at 160 beats per minute (without `max_seconds`). How long is each clip, and why?
 
 # %%
 # Solution
 for bpm in (80, 160):
-    w = A.render_melody(major_mel, tempo=bpm, timbre="pluck", sample_rate=RATE)
-    print(f"{bpm} bpm: {len(w) / RATE:.2f} seconds for {sum(major_mel.durations):.1f} beats")
+    w = A.render_melody(song, tempo=bpm, timbre="pluck", sample_rate=RATE)
+    print(f"{bpm} bpm: {len(w) / RATE:.2f} seconds for {sum(song.durations):.1f} beats")
 # Seconds = beats x 60 / tempo (+ a 0.1 s tail): doubling the tempo halves the length.
 
 # %% [markdown]
@@ -407,10 +478,13 @@ for bpm in (80, 160):
 
 # %%
 # Solution
+# NBVAL_IGNORE_OUTPUT
+# measured: the last note of a sampled melody differs across CPUs and torch versions
 last = Melody(minor_mel.pitches[-1:], [2.0], "minor", 57)
 w = A.render_melody(last, tempo=60, timbre="sine", sample_rate=RATE)
-print(f"last note: {minor_mel.pitches[-1]:+d} semitones above A3 -> expected {A.midi_to_hz(57 + minor_mel.pitches[-1]):.1f} Hz, "
-      f"measured {A.peak_frequency(w, RATE):.1f} Hz")
+expected, peak = A.midi_to_hz(57 + minor_mel.pitches[-1]), A.peak_frequency(w, RATE)
+print(f"last note: {minor_mel.pitches[-1]:+d} semitones above A3 -> expected {expected:.1f} Hz, measured {peak:.1f} Hz")
+assert abs(peak - expected) < 0.03 * expected, (peak, expected)   # within half a semitone
 
 # %% [markdown]
 # ## Summary
@@ -421,10 +495,12 @@ print(f"last note: {minor_mel.pitches[-1]:+d} semitones above A3 -> expected {A.
 #   also even ones; the plucked string decays, the organ holds.
 # - A melody is pitches + rhythm; flattening the rhythm of a real folk song keeps the notes but
 #   loses the tune's character.
-# - A 2-layer GPT-2 with ~114k parameters, trained for 300 steps on ~1,000 Essen folk songs
-#   (music21's corpus), learned to follow a `<major>` / `<minor>` condition. Measured on 64
-#   samples each (table in section 6): asked for minor, most melodies use the minor third; asked
-#   for major, few do; unconditioned sits in between.
+# - A 2-layer GPT-2 with 114,176 parameters, trained for 300 steps on 1,064 Essen folk songs
+#   (music21's corpus), learned to follow a `<major>` / `<minor>` condition: its validation loss
+#   fell from about uniform guessing (4.1) by at least 2.0. Measured on 64 samples each (table in
+#   section 6): asked for minor, most melodies use the minor third; asked for major, few do (the
+#   share judged minor differs by at least 0.5); unconditioned sits in between.
+# - One draw can stray from its condition; the examples shown are the typical ones of 16 draws.
 # - Randomness appears twice: in the notes (temperature, seed: same seed, same melody) and in the
 #   performance (micro-variation in timing, pitch and loudness, switchable and seeded).
 # - Big systems (MusicGen) do the same with audio-codec tokens and text conditioning; that path
