@@ -208,6 +208,8 @@ def sample_candidates(model, tok, prompt, n: int, max_new_tokens: int, *, temper
                       seed: int = 0) -> list[list[int]]:
     """n sampled continuations in one batched `model.generate` call (faster than n hand loops).
 
+    The prompt is read once (its keys and values are computed for one copy and repeated for the
+    n candidates), so asking for many candidates costs little more than generating their tokens.
     Returns the new token ids of each candidate, cut at end-of-sequence. Seeded: the same seed
     gives the same candidates; torch's global random state is restored afterwards.
     """
@@ -220,10 +222,14 @@ def sample_candidates(model, tok, prompt, n: int, max_new_tokens: int, *, temper
                   top_p=1.0 if top_p is None else S.check_top_p(top_p),
                   repetition_penalty=1.0 if repetition_penalty is None else S.check_repetition_penalty(repetition_penalty))
     device = next(model.parameters()).device
+    ids = ids.to(device)
+    batch = ids.repeat(n, 1)
+    cache = _shared_prompt_cache(model, ids, n)
+    if cache is not None:
+        kwargs[_cache_arg(model)] = cache           # generate() then feeds only the prompt's last token
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
-        out = model.generate(ids.to(device), attention_mask=torch.ones_like(ids).to(device),
-                             max_new_tokens=max_new_tokens, num_return_sequences=n,
+        out = model.generate(batch, attention_mask=torch.ones_like(batch), max_new_tokens=max_new_tokens,
                              pad_token_id=tok.pad_token_id if tok.pad_token_id is not None else tok.eos_token_id,
                              **kwargs)
     stop = eos_ids(model, tok)
@@ -232,6 +238,22 @@ def sample_candidates(model, tok, prompt, n: int, max_new_tokens: int, *, temper
         cut = next((i for i, t in enumerate(row) if t in stop), len(row))
         result.append(row[:cut])
     return result
+
+
+def _shared_prompt_cache(model, ids: torch.Tensor, n: int):
+    """Keys and values of all but the prompt's last token, computed once and repeated n times.
+
+    None when there is nothing to share (a one-token prompt, one candidate) or the model's cache
+    cannot be repeated: generate() then reads the prompt n times, with the same result.
+    """
+    if n < 2 or ids.shape[1] < 2:
+        return None
+    with torch.no_grad():                              # inference only: no autograd graph kept
+        cache = _returned_cache(model(input_ids=ids[:, :-1], use_cache=True))
+    if not hasattr(cache, "batch_repeat_interleave"):
+        return None
+    cache.batch_repeat_interleave(n)
+    return cache
 
 
 # ----------------------------------------------------------------------------- distributions (cached)

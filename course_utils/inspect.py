@@ -111,21 +111,16 @@ def label_scores(texts: Sequence[str], results: Sequence[Sequence[Mapping]], lab
 def plot_label_scores(table, *, labels: Sequence[str] | None = None, ax=None, title: str = ""):
     """Grouped bars of a `label_scores` table: one group per text, one bar per label."""
     import matplotlib.pyplot as plt
-    import numpy as np
+
+    from .plots import grouped_bars
 
     labels = list(labels) if labels is not None else [c for c in table.columns if c not in ("text", "label")]
     if ax is None:
         _, ax = plt.subplots(figsize=(9, 4))
     colours = {"negative": "tab:red", "neutral": "tab:gray", "positive": "tab:green"}
-    x = np.arange(len(table))
-    width = 0.8 / len(labels)
-    for j, lab in enumerate(labels):
-        ax.bar(x + (j - (len(labels) - 1) / 2) * width, table[lab], width, label=lab, color=colours.get(lab))
     short = [t if len(t) <= 22 else t[:20] + "…" for t in table["text"]]
-    ax.set_xticks(x, short, rotation=20, ha="right")
-    ax.set_ylabel("probability")
+    grouped_bars({lab: table[lab].tolist() for lab in labels}, short, ax=ax, colours=colours,
+                 ylabel="probability", title=title)
     ax.set_ylim(0, 1)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")   # beside the bars, never over them
-    ax.set_title(title)
     ax.figure.tight_layout()
     return ax.figure

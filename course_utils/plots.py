@@ -57,3 +57,30 @@ def plot_before_after(tok, before, after, *, top: int = 10, labels=("before", "a
     ax.set_title(title)
     ax.legend(loc="lower right", fontsize=8)
     return fig
+
+
+def grouped_bars(series: dict, categories, *, ax=None, colours: dict | None = None, ylabel: str = "",
+                 title: str = "", legend_title: str = "", legend: bool = True):
+    """Bars grouped by category, one bar per series ({name: values, one per category}).
+
+    The legend goes beside the axes, never over the bars. Returns the Figure.
+    """
+    categories = list(categories)
+    if not series or not categories:
+        raise BadInputError("grouped_bars needs at least one series and one category.")
+    for name, values in series.items():
+        if len(values) != len(categories):
+            raise BadInputError(f"series {name!r} has {len(values)} values for {len(categories)} categories.")
+    fig, ax = _axes(ax, size=(7.5, 3.4))
+    width = 0.8 / len(series)
+    for i, (name, values) in enumerate(series.items()):
+        offset = (i - (len(series) - 1) / 2) * width
+        ax.bar([j + offset for j in range(len(categories))], [float(v) for v in values], width,
+               label=name, color=(colours or {}).get(name))
+    ax.set_xticks(range(len(categories)), [str(c) for c in categories],
+                  rotation=30 if len(categories) > 3 else 0, ha="right" if len(categories) > 3 else "center")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    if legend:
+        ax.legend(title=legend_title or None, loc="upper left", bbox_to_anchor=(1.02, 1), fontsize="small")
+    return fig

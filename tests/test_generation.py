@@ -150,3 +150,13 @@ def test_chat_prompt_without_template_explains():
     tok.chat_template = None
     with pytest.raises(BadInputError, match="chat template"):
         G.chat_prompt(tok, "hello")
+
+
+def test_sample_candidates_shared_prompt_cache_continues_the_prompt(lm):
+    # the prompt's keys/values are computed once and repeated: with top_k=1 every candidate must
+    # be exactly the greedy continuation, which a wrong or misaligned cache would not give
+    model, tok = lm
+    greedy = G.generate_by_hand(model, tok, PROMPT, 8).token_ids
+    ids = G.encode_prompt(tok, PROMPT)
+    assert G._shared_prompt_cache(model, ids, 3) is not None
+    assert G.sample_candidates(model, tok, PROMPT, 3, 8, top_k=1, seed=0) == [greedy] * 3

@@ -105,3 +105,24 @@ def test_label_scores_table_and_plots():
     fig2 = plot_top_k([("a", 0.5), (" b", 0.3)], title="t")
     assert [t.get_text() for t in fig2.axes[0].get_yticklabels()] == ["a", "' b'"]
     plt.close("all")
+
+
+def test_grouped_bars_heights_positions_and_legend_outside():
+    from course_utils.errors import BadInputError
+    from course_utils.plots import grouped_bars
+
+    fig = grouped_bars({"a": [0.1, 0.2, 0.3], "b": [0.4, 0.5, 0.6]}, ["x", "y", "z"], colours={"a": "red"})
+    ax = fig.axes[0]
+    bars = ax.patches
+    assert [round(b.get_height(), 3) for b in bars] == [0.1, 0.2, 0.3, 0.4, 0.5, 0.6]
+    assert bars[0].get_x() < bars[3].get_x() < bars[1].get_x()          # a and b side by side per category
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["x", "y", "z"]
+    legend = ax.get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["a", "b"]
+    fig.canvas.draw()
+    box, axes_box = legend.get_window_extent(), ax.get_window_extent()
+    assert box.x0 >= axes_box.x1 - 1                                     # beside the bars, not over them
+    with pytest.raises(BadInputError, match="2 values for 3 categories"):
+        grouped_bars({"a": [1, 2]}, ["x", "y", "z"])
+    with pytest.raises(BadInputError):
+        grouped_bars({}, ["x"])

@@ -15,7 +15,7 @@
 #   (분류기) labels as asked, and measure the acceptance rate (수락률)
 # - stopping and length (정지 조건과 길이): max new tokens, stop strings, end-of-sequence (EOS)
 #
-# Runs in about 1–2 minutes on a laptop CPU.
+# Runs in about 1 minute on a laptop CPU (2 cores).
 
 # %%
 # Setup: on Colab this fetches the workbook's helpers; on your machine it does nothing extra.
@@ -29,6 +29,7 @@ if "google.colab" in sys.modules:
 
 import course_utils as cu
 device = cu.setup_lesson("06")   # mode (online/offline and why), device, seed, models used
+SEED = cu.lesson_seed()           # 0 here; the claims' evidence runs vary it
 
 # %% [markdown]
 # ## 1. Two models: a chat model that writes, a classifier that judges
@@ -50,8 +51,9 @@ judge = cu.load_pipeline("sentiment")
 # %% [markdown]
 # ## 2. A prompt prefix (프롬프트 접두사) shifts p(next token | condition)
 #
-# The same half-sentence, after three different prefixes. We add up the probability of a few
-# positive and a few negative adjectives as the next token.
+# The same half-sentence, after three different prefixes. We add up the probability of seven
+# positive and seven negative adjectives as the next token. (One forward pass per prefix, no
+# sampling: these numbers are the same on every run.)
 
 # %%
 BASE = "My review in one word: the film was"
@@ -68,17 +70,15 @@ for name, (pp, pn) in mass.items():
     print(f"{name:16} p(positive word) = {pp:.3f}   p(negative word) = {pn:.3f}")
 
 # %%
-fig, axes = plt.subplots(1, 3, figsize=(15, 3.6), layout="constrained")
-x = torch.arange(len(PREFIXES)).float()
-axes[0].bar((x - 0.2).tolist(), [m[0] for m in mass.values()], width=0.4, label="positive words", color="C2")
-axes[0].bar((x + 0.2).tolist(), [m[1] for m in mass.values()], width=0.4, label="negative words", color="C3")
-axes[0].set_xticks(x.tolist(), list(PREFIXES))
-axes[0].set_ylabel("p(next token in the word list)")
-axes[0].legend()
-axes[0].set_title("p(next token | condition)")
-for ax, name in zip(axes[1:], ["positive prefix", "negative prefix"]):
-    cu_plots.plot_before_after(tok, dists["no prefix"], dists[name], labels=("no prefix", name),
-                               title=f"no prefix → {name}", top=8, ax=ax)
+COLOURS = {"no prefix": "C7", "positive prefix": "C2", "negative prefix": "C3"}
+fig, axes = plt.subplots(1, 3, figsize=(15, 3.8), layout="constrained", width_ratios=[2, 3.5, 3.5])
+panels = [("sum over the word list", ["7 positive words", "7 negative words"], lambda p: [p[pos_ids].sum(), p[neg_ids].sum()]),
+          ("each positive word", [w.strip() for w in POSITIVE], lambda p: p[pos_ids]),
+          ("each negative word", [w.strip() for w in NEGATIVE], lambda p: p[neg_ids])]
+for i, (ax, (title, names, values)) in enumerate(zip(axes, panels)):
+    cu_plots.grouped_bars({cond: values(p) for cond, p in dists.items()}, names, ax=ax, colours=COLOURS,
+                          title=title, ylabel="p(next token)" if i == 0 else "", legend=(i == 2), legend_title="condition")
+fig.suptitle("p(next token | condition): the sentiment words after each prefix")
 plt.show()
 
 # %%
@@ -86,6 +86,14 @@ plt.show()
 assert mass["positive prefix"][0] > 2 * mass["no prefix"][0]
 assert mass["negative prefix"][1] > 2 * mass["no prefix"][1]
 print("the prefix shifted p(next token) the way it says")
+
+# %% [markdown]
+# Left: the sums printed above. Middle and right: each word on its own. The negative prefix
+# raises every negative word (" terrible" about tenfold) and lowers every positive one. The
+# positive prefix's gain comes mostly from " amazing", with " great" and " good"; " brilliant"
+# even falls, so a shift is a change of the whole distribution, not of every word alike. None of
+# these words is the most likely next token after any prefix: that is " a" ("the film was a ..."),
+# which is why even the largest sum stays below 0.1.
 
 # %% [markdown]
 # ## 3. A system message (시스템 메시지) through the chat template (채팅 템플릿)
@@ -101,12 +109,26 @@ print(cu_gen.chat_prompt(tok, "What should I cook tonight?", system="You are a p
 # the conditioning playground in section 7):
 
 # %%
+# NBVAL_IGNORE_OUTPUT
+# measured: sampled text (temperature 0.7) differs across CPUs and torch versions
 from course_utils.widgets.text import conditioned_outputs
 
 res = conditioned_outputs(model, tok, "What should I cook tonight?", "system message", "grumpy chef",
                           seed=0, max_new_tokens=30)
 for label, text in res.items():
     print(f"── {label}\n{text}\n")
+
+# %% [markdown]
+# Read the replies with a critical eye: this is a **135-million-parameter** model. The system
+# message does change the reply (it is the only difference), but a model this small follows a
+# persona loosely. When this notebook was built, the "grumpy French chef" answered in broken
+# French full of invented words, and was not grumpy at all; your machine may sample another
+# reply, but expect the same kind of weakness (the plain reply, too, may wander off the
+# question). Chat models with billions of parameters follow such system messages far more
+# faithfully. Change `seed=` to see other samples.
+#
+# A system message shifts the distribution of the very first token of the reply too (one
+# forward pass, no sampling):
 
 # %%
 no_sys = S.to_probs(cu_gen.next_token_distribution(model, tok, cu_gen.chat_messages("What should I cook tonight?")))
@@ -116,6 +138,11 @@ fig, ax = plt.subplots(figsize=(7, 3.4))
 cu_plots.plot_before_after(tok, no_sys, with_sys, labels=("no system message", "'answer with one word'"),
                            title="first token of the reply", top=8, ax=ax)
 plt.show()
+
+# %% [markdown]
+# "Answer with exactly one word" moves the first token ("The" falls, "I" becomes the most
+# likely), yet the likely first tokens still open a sentence ("I", "To", "The") rather than
+# name a dish: the small model notices the system message more than it obeys it.
 
 # %% [markdown]
 # ## 4. Few-shot examples (퓨샷 예시)
@@ -157,23 +184,30 @@ print("few-shot examples made the label words the likely next token")
 #
 # We want sentences of a given sentiment. Two tools: **steer** (ask for it in the prompt) and
 # **filter** (generate several candidates, keep those the classifier labels as asked). The
-# **acceptance rate** (수락률) is the share of candidates kept. 8 candidates per condition, one
-# batched call each, the same seed.
+# **acceptance rate** (수락률) is the share of candidates kept. 32 candidates of 16 tokens per
+# condition, one batched call each, the same seed; a rate over 32 samples moves by about ±0.1
+# from seed to seed, so the claims below check differences larger than that.
 
 # %%
+# NBVAL_IGNORE_OUTPUT
+# measured: sampled candidates (and so the judge's counts) differ across CPUs, torch versions and seeds
+N_CANDIDATES = 32
 TOPIC = "Write one sentence about your day at the beach."
 ASKS = {"no instruction": TOPIC,
         "asked: positive": TOPIC + " Make it very happy and positive.",
         "asked: negative": TOPIC + " Make it very sad, angry and negative."}
 judged = {}
 for name, user in ASKS.items():
-    cands = cu_gen.sample_candidates(model, tok, cu_gen.chat_messages(user), 8, 24, temperature=0.8, seed=0)
+    cands = cu_gen.sample_candidates(model, tok, cu_gen.chat_messages(user), N_CANDIDATES, 16,
+                                     temperature=0.8, seed=SEED)
     texts = [tok.decode(c, skip_special_tokens=True).strip() for c in cands]
     judged[name] = list(zip(texts, [o["label"] for o in judge(texts)]))
     counts = {lab: sum(l == lab for _, l in judged[name]) for lab in ("positive", "neutral", "negative")}
     print(f"{name:15} labels by the judge: {counts}")
 
 # %%
+# NBVAL_IGNORE_OUTPUT
+# measured: acceptance rates over sampled candidates; the claims below check what they show
 def acceptance(name, wanted):
     return sum(label == wanted for _, label in judged[name]) / len(judged[name])
 
@@ -181,28 +215,36 @@ rates = {(name, wanted): acceptance(name, wanted) for name in ASKS for wanted in
 print(f"{'condition':15} accept 'positive'   accept 'negative'")
 for name in ASKS:
     print(f"{name:15} {rates[name, 'positive']:>17.2f}   {rates[name, 'negative']:>17.2f}")
-print("\nkept for 'negative' (asked: negative):")
-for text, label in judged["asked: negative"]:
-    if label == "negative":
-        print("  -", text[:100])
+print("\nfirst 6 kept for 'negative' (asked: negative):")
+for text in [text for text, label in judged["asked: negative"] if label == "negative"][:6]:
+    print("  -", text[:100])
 
 # %%
-fig, ax = plt.subplots(figsize=(7, 3.4))
+fig, ax = plt.subplots(figsize=(8, 3.4), layout="constrained")
 labels = ("positive", "neutral", "negative")
-for i, lab in enumerate(labels):
-    shares = [sum(l == lab for _, l in judged[n]) / len(judged[n]) for n in ASKS]
-    ax.bar([j + (i - 1) * 0.27 for j in range(len(ASKS))], shares, width=0.27, label=lab,
-           color={"positive": "C2", "neutral": "C7", "negative": "C3"}[lab])
-ax.set_xticks(range(len(ASKS)), list(ASKS))
-ax.set_ylabel("share of 8 candidates")
-ax.set_title("what the sentiment judge says about the candidates")
-ax.legend()
+shares = {lab: [sum(l == lab for _, l in judged[n]) / len(judged[n]) for n in ASKS] for lab in labels}
+cu_plots.grouped_bars(shares, ASKS, ax=ax, colours={"positive": "C2", "neutral": "C7", "negative": "C3"},
+                      ylabel=f"share of {N_CANDIDATES} candidates", legend_title="judge's label",
+                      title="what the sentiment judge says about the candidates")
+ax.set_ylim(0, 1)
 plt.show()
 
 # %%
-# Self-check: asking for a sentiment raises the share of candidates the judge accepts for it.
-assert rates["asked: negative", "negative"] > rates["no instruction", "negative"]
-print("steering raised the acceptance rate for the asked sentiment")
+# Self-check: what this section claims (rates over 32 sampled candidates per condition).
+cu.claim("asking for negative raises the share judged negative by at least this much",
+         rates["asked: negative", "negative"] - rates["no instruction", "negative"], at_least=0.2)
+cu.claim("share judged positive when asked positive minus when asked negative",
+         rates["asked: positive", "positive"] - rates["asked: negative", "positive"], at_least=0.2)
+
+# %% [markdown]
+# Asking works, unevenly. A day at the beach is already a happy topic: with no instruction the
+# judge calls many candidates positive (most others neutral) and almost none negative, so asking
+# for "positive" adds less than one might expect: across seeds its
+# gain over no instruction ranged from about 0 to 0.4, too unsteady to claim. Asking for
+# "negative" is what reliably moves the judge. Filtering then keeps only the accepted ones, but
+# it is only as good as its judge: a tweet classifier looks at words, so a kept "negative" line
+# can be a reply *about* negativity (e.g. "Here's a sadder sentence: ...") rather than a sad
+# sentence, and a 135M writer does not always write one sentence about the beach at all.
 
 # %% [markdown]
 # ## 6. Stopping and length (정지 조건과 길이)
@@ -253,20 +295,27 @@ boring, great = tok(" boring", add_special_tokens=False)["input_ids"][0], tok(" 
 print(f"p(' boring') = {float(p[boring]):.3f}, p(' great') = {float(p[great]):.3f}")
 
 # %%
+# NBVAL_IGNORE_OUTPUT
+# measured: the candidates are sampled, so which ones the judge calls neutral differs from run to run
 # Solution 2
 kept = [text for text, label in judged["no instruction"] if label == "neutral"]
-print(f"acceptance rate for 'neutral': {len(kept) / len(judged['no instruction']):.2f}")
-for text in kept:
+print(f"acceptance rate for 'neutral': {len(kept) / len(judged['no instruction']):.2f} ({len(kept)} of {len(judged['no instruction'])})")
+for text in kept[:5]:
     print("  -", text[:100])
 
 # %% [markdown]
 # ## Summary
 #
-# - A prefix moved p(next token | condition): positive adjectives after a positive prefix,
-#   negative ones after a negative prefix (more than doubled; numbers in section 2).
-# - A system message is extra text in the chat template; it changed the reply and the
-#   first-token distribution.
-# - Four examples made the label words the likely next token (from a few % to most of the mass).
-# - Steering plus a sentiment judge: acceptance rates per condition are in section 5; asking for
-#   "negative" raised the share of candidates the judge labelled negative.
+# - A prefix moved p(next token | condition): the positive adjectives' probability more than
+#   doubled after a positive prefix, the negative ones' after a negative prefix (numbers and
+#   per-word bars in section 2; these come from single forward passes, the same on every run).
+# - A system message is extra text in the chat template; it changed the sampled reply and the
+#   first-token distribution. A 135M model follows a persona only loosely (broken French for the
+#   "grumpy French chef").
+# - Four examples made the label words the likely next token (from about 3 % of the mass to
+#   over 90 %).
+# - Steering plus a sentiment judge, over 32 candidates per condition: asking for "negative"
+#   raised the share the judge labels negative by at least 0.2, and candidates asked to be
+#   positive were judged positive far more often than those asked to be negative (the claims in
+#   section 5). The beach topic is positive already, so asking for "positive" adds little.
 # - Stopping: max_new_tokens, stop strings and EOS each ended the text where expected.
