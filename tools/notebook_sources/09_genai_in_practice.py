@@ -15,7 +15,7 @@
 # - mode collapse (모드 붕괴, "모델 붕괴"): a GAN that covers only some of its data, next to a diffusion model that covers all of it;
 # - why you use a pretrained model first (사전 학습 모델 먼저) and start small (작게 시작해서 확장).
 #
-# Time on a 2-core CPU: about 2–3 minutes (a dozen tiny training runs of a few seconds each).
+# Time on a 2-core CPU: about 1 minute (two dozen tiny training runs of a few seconds each).
 
 # %%
 # Setup: on Colab this fetches the workbook's helpers; on your machine it does nothing extra.
@@ -30,11 +30,18 @@ if "google.colab" in sys.modules:
 import course_utils as cu
 device = cu.setup_lesson("09")   # mode (online/offline and why), device, seed, models used
 
+# %%
+SEED = cu.lesson_seed()   # 0 here; the experiments take their seeds from it, so reruns with other seeds vary them
+
 # %% [markdown]
 # All models trained in this notebook are tiny (a few hundred thousand parameters), and for
-# matrices this small one CPU thread is as fast as two, and gives the same numbers on every machine.
-# So we train on the CPU with one thread even when a GPU is present: the lesson is the
-# *comparison* between runs, not speed.
+# matrices this small one CPU thread is as fast as two. So we train on the CPU with one thread even
+# when a GPU is present: the lesson is the *comparison* between runs, not speed.
+#
+# The last decimals of a training run still differ between CPUs and torch versions (and between
+# seeds). So the lesson never relies on one printed loss: each conclusion is a **checked claim**
+# (`cu.claim`) with a band that held over several seeds and two torch versions, and your run
+# prints ✓ when it holds for you too.
 
 # %%
 import math
@@ -71,9 +78,12 @@ tok = lm.train_bpe_tokenizer(train_text, vocab_size=1000)
 train_ids, val_ids = lm.encode(tok, train_text), lm.encode(tok, val_text)
 print(f"training text: {len(train_text):,} characters = {len(train_ids):,} tokens; held out: {len(val_ids):,} tokens")
 
+# %%
+# NBVAL_IGNORE_OUTPUT
+# measured: training losses differ across CPUs, torch versions and seeds; the claims below check them
 STEPS, BATCH, BLOCK = 120, 16, 64
 
-def train_tiny(ids, steps=STEPS, lr=3e-3, batch_size=BATCH, warmup=None, seed=0, vocab=len(tok), eval_ids=val_ids):
+def train_tiny(ids, steps=STEPS, lr=3e-3, batch_size=BATCH, warmup=None, seed=SEED, vocab=len(tok), eval_ids=val_ids):
     """The same tiny GPT every time (same seed), trained on `ids`; returns (model, log)."""
     model = lm.make_tiny_gpt(vocab, n_layer=2, n_embd=64, n_head=4, n_ctx=BLOCK, seed=seed)
     log = lm.train_lm(model, ids, eval_ids, steps=steps, batch_size=batch_size, block_size=BLOCK, lr=lr,
@@ -84,8 +94,8 @@ data_versions = {
     "5 %": take_fraction(train_ids, 0.05),
     "25 %": take_fraction(train_ids, 0.25),
     "100 %": train_ids,
-    "100 %, words shuffled": lm.encode(tok, shuffle_words(train_text, seed=0)),
-    "100 %, 20 % letter noise": lm.encode(tok, inject_noise(train_text, rate=0.2, seed=0)),
+    "100 %, words shuffled": lm.encode(tok, shuffle_words(train_text, seed=SEED)),
+    "100 %, 20 % letter noise": lm.encode(tok, inject_noise(train_text, rate=0.2, seed=SEED)),
 }
 data_runs = {name: train_tiny(ids) for name, ids in data_versions.items()}
 
@@ -95,14 +105,29 @@ for name, (model, log) in data_runs.items():
 
 # %% [markdown]
 # Look at the two loss columns. With 5 % of the data the model sees the same few thousand tokens
-# again and again: its *training* loss is low but its held-out loss is high (it memorises instead
+# again and again: its *training* loss is far below its held-out loss (it memorises instead
 # of generalising: 과적합, overfitting). Shuffled words keep every word but teach no order;
 # noisy letters teach wrong spellings. Both do worse on clean text than the clean 100 %.
+# The claims below check each of these points on your run:
+
+# %%
+# Self-check: what this section claims (more clean data helps; worse data of the same size hurts).
+val = {name: log.final_val_loss for name, (model, log) in data_runs.items()}
+tr5 = data_runs["5 %"][1]
+cu.claim("held-out loss with 25 % of the text minus with 100 %", val["25 %"] - val["100 %"], at_least=0.15)
+cu.claim("held-out loss with 5 % of the text minus with 25 %", val["5 %"] - val["25 %"], at_least=0.25)
+cu.claim("held-out loss with shuffled words minus with the clean text", val["100 %, words shuffled"] - val["100 %"], at_least=0.5)
+cu.claim("held-out loss with 20 % letter noise minus with the clean text", val["100 %, 20 % letter noise"] - val["100 %"], at_least=0.6)
+_ = cu.claim("held-out minus training loss with 5 % of the text (overfitting)", tr5.final_val_loss - tr5.eval_train_loss[-1], at_least=1.5)
+
+# %% [markdown]
 # Samples from each model, same prompt and seed:
 
 # %%
+# NBVAL_IGNORE_OUTPUT
+# measured: sampled text from trained models differs across CPUs, torch versions and seeds
 for name, (model, log) in data_runs.items():
-    out = lm.sample(model, tok, "And the LORD said", max_new_tokens=20, temperature=0.8, seed=0)
+    out = lm.sample(model, tok, "And the LORD said", max_new_tokens=20, temperature=0.8, seed=SEED)
     print(f"{name:<26}{out!r}")
 
 # %%
@@ -110,17 +135,9 @@ fig, ax = plt.subplots(figsize=(7, 3.5))
 for name, (model, log) in data_runs.items():
     ax.plot(log.eval_steps, log.val_loss, marker="o", label=name)
 ax.set(xlabel="training step", ylabel="held-out loss (clean text)", title="Same model, same steps, different data")
-ax.legend()
+ax.legend(title="training data", fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))   # beside the plot, not over the lines
+fig.tight_layout()
 plt.show()
-
-# %%
-# Self-check: more clean data helps, and worse data of the same size hurts.
-val = {name: log.final_val_loss for name, (model, log) in data_runs.items()}
-assert val["100 %"] < val["25 %"] < val["5 %"], val
-assert val["100 %, words shuffled"] > val["100 %"] + 0.05 and val["100 %, 20 % letter noise"] > val["100 %"] + 0.05, val
-tr5 = data_runs["5 %"][1]
-assert tr5.final_val_loss - tr5.eval_train_loss[-1] > 0.3   # 5 %: a clear gap between training and held-out loss
-print("quantity and quality both show up in the held-out loss")
 
 # %% [markdown]
 # ## 2. Bias in, bias out (편향)
@@ -131,6 +148,8 @@ print("quantity and quality both show up in the held-out loss")
 # We probe SmolLM2 (offline; GPT-2 when online), a real pretrained model.
 
 # %%
+# NBVAL_IGNORE_OUTPUT
+# measured: a pretrained model's probabilities go through float sums whose last digits differ across CPUs and torch versions
 from course_utils import probes
 
 llm = cu.load_model("text-generation", device="cpu")
@@ -145,15 +164,33 @@ ax.barh([probe[i]["subject"] for i in order], shares[order])
 ax.axvline(shares.mean(), color="k", ls="--", label=f"mean over occupations ({shares.mean():.2f})")
 ax.axvline(0.5, color="grey", ls=":", label="equal (0.5)")
 ax.set(xlabel="share of ' she' among ' he' + ' she'", title=f"{llm.name}: 'The ___ said that'")
-ax.legend(loc="lower right")
+ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)   # beside the bars, not over them
+fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# Read the plot relative to the dashed line: this model says " she" more often than " he" overall,
-# and the occupations above the mean are the stereotypically female ones. Before you conclude
-# anything, check how fragile the probe is. The same question with a different wording:
+# Read the plot relative to the dashed line: this model says " she" more often than " he" overall
+# (the mean is above 0.5). The four stereotypically female occupations (nurse, secretary, teacher,
+# librarian) are at the top, but the picture is not a clean split: the stereotypically male doctor
+# and engineer sit right at the mean (doctor even a hair above it), and programmer and cook are at
+# the bottom. The claims check the mean and the gap between the top four and the rest:
 
 # %%
+# Self-check: what the probe shows (a skew towards " she", strongest for the stereotypically female occupations).
+FEMALE_CODED = ["nurse", "secretary", "teacher", "librarian"]
+share_of = {r["subject"]: r["share"]["she"] for r in probe}
+others = [s for s in share_of if s not in FEMALE_CODED]
+assert all(0 < r["p"]["he"] < 1 and 0 < r["p"]["she"] < 1 and r["mass"] < 1 for r in probe)   # valid probabilities
+cu.claim("mean share of she over the occupations", shares.mean(), at_least=0.58, at_most=0.76)
+_ = cu.claim("lowest share of she among nurse, secretary, teacher, librarian minus highest among the others",
+             min(share_of[s] for s in FEMALE_CODED) - max(share_of[s] for s in others), at_least=0.02)
+
+# %% [markdown]
+# Before you conclude anything, check how fragile the probe is. The same question with a different wording:
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+# measured: a pretrained model's probabilities (float sums) differ in the last digits across CPUs and torch versions
 probe2 = probes.pronoun_probe(llm.model, llm.tokenizer, probes.OCCUPATIONS, template="My {} told me that")
 shares2 = np.array([r["share"]["she"] for r in probe2])
 rank_corr = np.corrcoef(np.argsort(np.argsort(shares)), np.argsort(np.argsort(shares2)))[0, 1]
@@ -161,6 +198,11 @@ mass = np.array([r["mass"] for r in probe])
 print(f"largest change of one occupation's share between the two templates: {np.abs(shares - shares2).max():.2f}")
 print(f"rank correlation of the occupations between the two templates: {rank_corr:.2f}")
 print(f"' he' + ' she' together get {mass.min():.2f} to {mass.max():.2f} of the next-word probability")
+
+# %%
+# Self-check: what this comparison claims (the wording moves the numbers; he + she are a thin slice).
+cu.claim("largest change of one occupation's share between the two templates", np.abs(shares - shares2).max(), at_least=0.05)
+_ = cu.claim("largest share of the next-word probability that he and she get together", mass.max(), at_most=0.5)
 
 # %% [markdown]
 # **Limits of such probes.** The numbers move with the wording of the template; " he" and " she"
@@ -175,10 +217,14 @@ print(f"' he' + ' she' together get {mass.min():.2f} to {mass.max():.2f} of the 
 
 # %%
 skew = {"nurse": 0.9, "secretary": 0.8, "teacher": 0.5, "doctor": 0.2, "engineer": 0.1}
-skew_text = probes.skewed_corpus(skew, n_sentences=3000, seed=0)
+skew_text = probes.skewed_corpus(skew, n_sentences=3000, seed=SEED)
 skew_train, skew_val = train_val_split(skew_text, 0.1, chunk_lines=100)
 skew_tok = lm.train_bpe_tokenizer(skew_train, vocab_size=300)
 print(skew_text.splitlines()[:3])
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+# measured: a training run; the learned shares differ across CPUs, torch versions and seeds (the claim below checks them)
 skew_model, skew_log = train_tiny(lm.encode(skew_tok, skew_train), steps=150, lr=1e-2, vocab=len(skew_tok),
                                   eval_ids=lm.encode(skew_tok, skew_val))
 learned = probes.pronoun_probe(skew_model, skew_tok, list(skew), template="the {} said that")
@@ -187,11 +233,9 @@ for r in learned:
     print(f"{r['subject']:<12}{skew[r['subject']]:>26.2f}{r['share']['she']:>15.2f}")
 
 # %%
-# Self-check: the pretrained model's shares are valid probabilities, and the small model repeats the skew it was fed.
-assert all(0 < r["p"]["he"] < 1 and 0 < r["p"]["she"] < 1 and r["mass"] < 1 for r in probe)
-for r in learned:
-    assert abs(r["share"]["she"] - skew[r["subject"]]) < 0.15, r
-print("bias in, bias out: every learned share is within 0.15 of the data's share")
+# Self-check: what this section claims (bias in, bias out: the small model repeats the skew it was fed).
+_ = cu.claim("largest gap between a learned share of she and the data's share", max(abs(r["share"]["she"] - skew[r["subject"]]) for r in learned),
+             at_most=0.18)
 
 # %% [markdown]
 # ## 3. Harmful output and misuse (유해한 출력과 오용)
@@ -220,6 +264,8 @@ for text in outputs:
 # prompts and the filter checks each answer:
 
 # %%
+# NBVAL_IGNORE_OUTPUT
+# measured: greedy generation follows float arithmetic; a near-tie can change a word on another CPU or torch version
 chat_prompts = ["Write one sentence about a friendly dog.", "Give me an example e-mail address for a test."]
 for prompt in chat_prompts:
     ids = llm.tokenizer.apply_chat_template([{"role": "user", "content": prompt}], add_generation_prompt=True,
@@ -231,6 +277,12 @@ for prompt in chat_prompts:
     print(f"{prompt}\n   model : {answer!r}\n   filter: {'allowed' if res.allowed else res.reason}\n")
 
 # %% [markdown]
+# Look at what the filter said. In our runs it let **both** answers through, and rightly so: the dog
+# sentence is harmless, and for the second prompt SmolLM2 (an *instruction-tuned* chat model) declined
+# to write an address at all, so there was nothing to flag. The demonstration we hoped for did not
+# happen. If your run does print an e-mail address, the filter reports it as personal data, exactly as
+# in the cell before. A filter only sees what the model actually wrote.
+#
 # Word lists are simple and explainable, but they make two kinds of mistakes. They **miss** harm
 # written with other words ("I'll make sure you never wake up") and they **over-block** innocent
 # text (false positives, 오탐). Matching only at the *start* of a word avoids the famous
@@ -272,7 +324,9 @@ print("filter behaves as described, false positives included")
 
 # %% [markdown]
 # A filter is one layer. Real systems add more: curating the training data (section 1), training
-# the model to refuse (instruction tuning, Week 3), classifiers, rate limits and human review.
+# the model to follow instructions and refuse harmful requests (instruction tuning and learning from
+# human feedback, a step after pretraining that this course does not cover; SmolLM2-**Instruct**,
+# used above, went through it), classifiers, rate limits and human review.
 #
 # ## 4. Compute and cost (연산량과 비용)
 #
@@ -330,11 +384,13 @@ rows = [costs.training_estimate(m, costs.chinchilla_tokens(m.n_params), hw)
 print(costs.format_estimates(rows))
 
 # %% [markdown]
-# Read the table by rows. Our tiny model, trained to its 20 tokens per parameter, takes minutes on
-# this CPU and a fraction of a second on a GPU. GPT-2 small would take this CPU years; a free Colab
-# T4 about a day; an H100 about an hour, for a few dollars. A 7-billion
-# parameter model needs more memory than one GPU has (training it means several GPUs in parallel)
-# and a budget in the tens of thousands of dollars — that is why you start from a pretrained model.
+# Read the table by rows. The "this CPU" rows use the speed measured in this run, so yours differ:
+# on a typical laptop core our tiny model, trained to its 20 tokens per parameter, takes minutes,
+# and GPT-2 small takes years. The GPU rows come from the stated assumptions and are the same on
+# every machine: the tiny model takes a fraction of a second; GPT-2 small about a day on a free
+# Colab T4 and about an hour on an H100, for a few dollars. A 7-billion parameter model needs more
+# memory than one GPU has (training it means several GPUs in parallel) and a budget of more than
+# ten thousand dollars. That is why you start from a pretrained model.
 #
 # This is what "use the cloud when you need it, and don't shrink the experiment because of memory"
 # means in numbers: when the model you need does not fit (the "fits" column), the fix is a bigger
@@ -358,7 +414,6 @@ est = costs.training_estimate(g2, costs.chinchilla_tokens(g2.n_params), costs.H1
 assert est["flops"] == 6 * 124e6 * 20 * 124e6
 assert 0.5 < est["hours"] < 3 and est["usd"] < 10                   # about an hour, a few dollars
 assert not costs.training_estimate(costs.MODELS["Llama-2-7B"], 1e9, costs.H100)["fits"]
-assert this_cpu.flops_per_second < costs.T4.flops_per_second / 100  # the CPU is orders of magnitude slower
 print("memory, FLOPs and cost check out")
 
 # %% [markdown]
@@ -368,6 +423,8 @@ print("memory, FLOPs and cost check out")
 # with four learning rates, 80 steps each, and plot the training loss on one chart.
 
 # %%
+# NBVAL_IGNORE_OUTPUT
+# measured: training losses differ across CPUs, torch versions and seeds; the claims below check them
 lr_runs = {lr: train_tiny(train_ids, steps=80, lr=lr)[1] for lr in (1e-4, 3e-3, 3e-2, 0.3)}
 
 def smooth(values, k=8):
@@ -378,7 +435,8 @@ for lr, log in lr_runs.items():
     ax.plot(smooth(log.train_loss), label=f"lr = {lr:g}: held-out {log.final_val_loss:.2f}")
 ax.axhline(math.log(len(tok)), color="grey", ls=":", label="uniform guess ln(vocab)")
 ax.set(xlabel="step", ylabel="training loss (smoothed)", title="Learning-rate sweep")
-ax.legend()
+ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
+fig.tight_layout()
 plt.show()
 for lr, log in lr_runs.items():
     print(f"lr {lr:<7g} held-out loss {log.final_val_loss:.2f}")
@@ -386,18 +444,36 @@ for lr, log in lr_runs.items():
 # %% [markdown]
 # Too small (1e-4): the loss barely moves in 80 steps. Right (3e-3): fast, steady progress. Too
 # large (3e-2): a fast start, then it stalls and ends worse. Far too large (0.3): the first updates
-# throw the loss far *above* a uniform guess (the dotted line) — training diverges (발산); the
+# throw the loss *above* a uniform guess (the dotted line): training diverges (발산); the
 # gradient clipping and the decaying schedule of `train_lm` pull it back, but it never catches up.
 # The good range is found by a sweep like this one, on a small model first.
-#
-# **Batch size and warm-up.** A bigger batch averages the gradient over more examples (less noise,
-# more compute per step). Warm-up starts with a tiny learning rate and raises it over the first
-# steps, so the first, largest updates on random weights do not throw the model off.
 
 # %%
+# Self-check: what the sweep claims (the middle learning rate wins; too small, too large and diverging all lose).
+final = {lr: log.final_val_loss for lr, log in lr_runs.items()}
+cu.claim("held-out loss at lr 1e-4 minus at lr 3e-3", final[1e-4] - final[3e-3], at_least=1.0)
+cu.claim("held-out loss at lr 3e-2 minus at lr 3e-3", final[3e-2] - final[3e-3], at_least=0.2)
+cu.claim("held-out loss at lr 0.3 minus at lr 3e-3", final[0.3] - final[3e-3], at_least=0.3)
+_ = cu.claim("highest training loss at lr 0.3 minus the uniform guess ln(vocab)", max(lr_runs[0.3].train_loss) - math.log(len(tok)),
+             at_least=1.0)
+
+# %% [markdown]
+# **Batch size.** A bigger batch averages the gradient over more examples: less noise per step, but
+# more compute per step. Comparing batch 4 and batch 16 for the same 80 steps would be unfair, since
+# batch 16 reads four times as many tokens. So we compare at an **equal number of tokens** as well:
+# batch 4 for 320 steps reads exactly what batch 16 reads in 80.
+#
+# **Warm-up.** Warm-up starts with a tiny learning rate and raises it over the first steps, so the
+# first, largest updates on random weights do not throw the model off. We try it at the too-large
+# learning rate 3e-2.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+# measured: training losses differ across CPUs, torch versions and seeds; the claims below check them
 bw_runs = {
-    "batch 4": train_tiny(train_ids, steps=80, batch_size=4)[1],
-    "batch 16": lr_runs[3e-3],
+    "batch 4, 80 steps": train_tiny(train_ids, steps=80, batch_size=4)[1],
+    "batch 4, 320 steps": train_tiny(train_ids, steps=320, batch_size=4)[1],
+    "batch 16, 80 steps": lr_runs[3e-3],
     "lr 3e-2, warm-up 1 step": train_tiny(train_ids, steps=80, lr=3e-2, warmup=1)[1],
     "lr 3e-2, warm-up 20 steps": train_tiny(train_ids, steps=80, lr=3e-2, warmup=20)[1],
 }
@@ -406,29 +482,52 @@ for name, log in bw_runs.items():
     print(f"{name:<28}{log.tokens_seen:>12,}{log.final_val_loss:>15.2f}")
 
 # %%
-# Self-check: the middle learning rate wins; too small and diverging both lose.
-final = {lr: log.final_val_loss for lr, log in lr_runs.items()}
-assert final[3e-3] < final[1e-4] and final[3e-3] < final[0.3], final
-assert bw_runs["batch 16"].final_val_loss < bw_runs["batch 4"].final_val_loss
-print("learning rate matters most: best", min(final, key=final.get))
+# Self-check: what the batch-size and warm-up runs claim.
+assert bw_runs["batch 4, 320 steps"].tokens_seen == bw_runs["batch 16, 80 steps"].tokens_seen == 4 * bw_runs["batch 4, 80 steps"].tokens_seen
+b4, b4_long, b16 = (bw_runs[k].final_val_loss for k in ("batch 4, 80 steps", "batch 4, 320 steps", "batch 16, 80 steps"))
+cu.claim("held-out loss with batch 4 minus batch 16, same 80 steps", b4 - b16, at_least=0.1)
+cu.claim("held-out loss with batch 16 for 80 steps minus batch 4 for 320 steps, same tokens", b16 - b4_long, at_least=0.2)
+_ = cu.claim("held-out loss at lr 3e-2 with 1 warm-up step minus with 20", bw_runs["lr 3e-2, warm-up 1 step"].final_val_loss
+             - bw_runs["lr 3e-2, warm-up 20 steps"].final_val_loss, at_least=0.05)
+
+# %% [markdown]
+# At the same 80 steps, batch 16 wins: it read four times as many tokens. At the same number of
+# tokens the order flips: batch 4 for 320 steps ends clearly lower than batch 16 for 80, because it
+# made four times as many updates, each noisier but each a step forward. So a bigger batch is not
+# better by itself. What it buys is a less noisy gradient per step and, on a GPU, speed: the 16
+# windows of a step are computed in parallel, so a step of 16 costs little more time than a step
+# of 4. For a fixed amount of *data*, more and smaller steps can learn more; for a fixed amount of
+# *time* on parallel hardware, bigger batches usually win (with a learning rate tuned for them).
+#
+# Warm-up at the too-large learning rate 3e-2: 20 warm-up steps ended lower than a single one. It
+# softens the damage of a too-large learning rate; it does not make it a good one (compare with lr
+# 3e-3 in the sweep).
 
 # %% [markdown]
 # ## 6. Mode collapse (모드 붕괴)
 #
-# A generative model should produce *all* kinds of things in its data. A GAN (Week 4) trains a
-# generator to fool a discriminator; nothing in that game rewards variety, so the generator can
-# settle on a few kinds of output — **mode collapse**. We can see it on toy data: eight tight
-# clusters ("modes") on a ring. A mode counts as covered if at least 1 % of the samples land
-# within 0.15 of its centre (3 standard deviations of a cluster); "effective modes" says how evenly
-# the samples spread over the modes (8 = perfectly even, 1 = all in one).
+# A generative model should produce *all* kinds of things in its data. Besides the language models
+# and the diffusion models of this course there is a third classic family of generators, which the
+# course has not used so far: the **GAN** (generative adversarial network, 생성적 적대 신경망). It trains
+# two networks against each other. The *generator* turns random noise into a sample; the
+# *discriminator* sees real data and generated samples and learns to tell them apart; the generator
+# is trained to make the discriminator say "real". Nothing in that game rewards variety, so the
+# generator can settle on a few kinds of output that fool the discriminator: **mode collapse**.
+#
+# We can see it on toy data: eight tight clusters ("modes") on a ring. A mode counts as covered if at
+# least 1 % of the samples land within 0.15 of its centre (3 standard deviations of a cluster);
+# "effective modes" says how evenly the samples spread over the modes (8 = perfectly even, 1 = all
+# in one).
 
 # %%
+# NBVAL_IGNORE_OUTPUT
+# measured: a GAN's training is chaotic; where its samples land differs across CPUs, torch versions and seeds
 from course_utils import diffusion, gan
 
 GAN_STEPS, DIFF_STEPS = 1000, 1000
 ring = gan.ring_data(2000, seed=0)
 centers = gan.ring_centers()
-gan_run = gan.train_gan(ring, steps=GAN_STEPS, batch_size=64, seed=0)
+gan_run = gan.train_gan(ring, steps=GAN_STEPS, batch_size=64, seed=SEED)
 fig, axes = plt.subplots(1, len(gan_run.snapshots), figsize=(12, 2.6), sharex=True, sharey=True)
 for ax, (step, pts) in zip(axes, gan_run.snapshots):
     ax.scatter(*ring[:500].T, s=2, c="lightgrey")
@@ -439,21 +538,27 @@ fig.suptitle("GAN samples (red) over training; data in grey", fontsize=10)
 plt.show()
 
 # %% [markdown]
-# Coverage does not climb steadily: the generator reaches all eight modes at step 750, then drifts
-# back onto four, with most samples crowded into a few of them. It chases whatever currently fools
-# the discriminator, not the data as a whole; the points strung between clusters are a second flaw
-# (a smooth generator cannot jump cleanly from one cluster to the next).
+# Follow the mode count in the titles. It need not climb steadily: a GAN often reaches more modes
+# and then loses some again, or crowds most samples into a few of them, because the generator chases
+# whatever currently fools the discriminator, not the data as a whole. Points strung between
+# clusters are a second flaw (a smooth generator cannot jump cleanly from one cluster to the next).
 #
 # The diffusion model of Week 4 (`course_utils.diffusion`, the same code that draws digits) learns to
 # remove noise from *every* training point, so it has no reason to drop a mode. Same data:
 
 # %%
+# NBVAL_IGNORE_OUTPUT
+# measured: trained models; the samples differ across CPUs, torch versions and seeds
 sched = diffusion.linear_schedule(100)
-torch.manual_seed(0)
-denoiser = diffusion.Denoiser(2, width=128, depth=2, T=100)
-_ = diffusion.train_diffusion(denoiser, ring, sched, steps=DIFF_STEPS, batch_size=128, seed=0, device=CPU)
-diff_samples = diffusion.sample(denoiser, sched, 1000, seed=0, device=CPU).x
 
+def diffusion_samples(seed):
+    """Train the small 2-D denoiser of Week 4 on the ring from `seed` and draw 1,000 samples."""
+    torch.manual_seed(seed)
+    denoiser = diffusion.Denoiser(2, width=128, depth=2, T=100)
+    diffusion.train_diffusion(denoiser, ring, sched, steps=DIFF_STEPS, batch_size=128, seed=seed, device=CPU)
+    return diffusion.sample(denoiser, sched, 1000, seed=seed, device=CPU).x
+
+diff_samples = diffusion_samples(SEED)
 results = {"GAN": gan.mode_coverage(gan_run.samples, centers), "diffusion": gan.mode_coverage(diff_samples, centers)}
 fig, axes = plt.subplots(1, 2, figsize=(7, 3.4), sharex=True, sharey=True)
 for ax, (name, pts) in zip(axes, [("GAN", gan_run.samples), ("diffusion", diff_samples)]):
@@ -462,42 +567,53 @@ for ax, (name, pts) in zip(axes, [("GAN", gan_run.samples), ("diffusion", diff_s
     ax.set_title(f"{name}: {results[name].modes_covered}/8 modes,\n{results[name].effective_modes:.1f} effective modes",
                  fontsize=9)
     ax.set_aspect("equal")
+fig.suptitle("samples (red) over the data (grey)", fontsize=10)
 plt.show()
 for name, cov in results.items():
     print(f"{name:<10} {cov}; samples per mode: {cov.counts}")
 
 # %% [markdown]
-# **What helps?** Remedies for GANs exist (different losses, noise added to the discriminator's
-# inputs, a smaller learning rate, and more elaborate ones such as minibatch discrimination). We
-# try three simple ones, each with two seeds, because a GAN's outcome depends on luck:
+# One run of each proves little: a GAN's outcome depends on luck. **What helps?** Remedies for GANs
+# exist (different losses, noise added to the discriminator's inputs, a smaller learning rate, and
+# more elaborate ones such as minibatch discrimination). We try two simple ones, and repeat every
+# variant and the diffusion model with three seeds, then average:
 
 # %%
-fixes = {"plain GAN": {}, "lower lr (2e-4)": {"lr": 2e-4}, "instance noise 0.1": {"instance_noise": 0.1}}
-print(f"{'variant':<22}{'modes covered (seed 0, 1)':>27}{'effective modes':>17}")
-fix_cov = {}
-for name, kw in fixes.items():
-    covs = [results["GAN"] if (s == 0 and not kw) else
-            gan.mode_coverage(gan.train_gan(ring, steps=GAN_STEPS, batch_size=64, seed=s, **kw).samples, centers)
-            for s in (0, 1)]
-    fix_cov[name] = covs
-    print(f"{name:<22}{str([c.modes_covered for c in covs]):>27}{str([round(c.effective_modes, 1) for c in covs]):>17}")
+# NBVAL_IGNORE_OUTPUT
+# measured: 12 training runs; their coverage differs across CPUs, torch versions and seeds (the claims below check the averages)
+SEEDS = [SEED, SEED + 1, SEED + 2]
+variants = {"plain GAN": {}, "lower lr (2e-4)": {"lr": 2e-4}, "instance noise 0.1": {"instance_noise": 0.1}}
+cover = {name: [] for name in [*variants, "diffusion"]}
+for s in SEEDS:
+    for name, kw in variants.items():
+        run = gan_run if (s == SEED and not kw) else gan.train_gan(ring, steps=GAN_STEPS, batch_size=64, seed=s, **kw)
+        cover[name].append(gan.mode_coverage(run.samples, centers))
+    cover["diffusion"].append(results["diffusion"] if s == SEED else gan.mode_coverage(diffusion_samples(s), centers))
+
+mean_eff = {name: float(np.mean([c.effective_modes for c in covs])) for name, covs in cover.items()}
+print(f"{'model':<20}{'modes covered per seed':>24}{'effective modes per seed':>26}{'mean':>7}")
+for name, covs in cover.items():
+    print(f"{name:<20}{str([c.modes_covered for c in covs]):>24}{str([round(c.effective_modes, 1) for c in covs]):>26}"
+          f"{mean_eff[name]:>7.1f}")
+
+# %%
+# Self-check: what this section claims (averaged over three seeds).
+gan_names = list(variants)
+cu.claim("fewest modes the diffusion model covered in a run", min(c.modes_covered for c in cover["diffusion"]), at_least=8)
+cu.claim("diffusion minus plain GAN effective modes, mean over 3 seeds", mean_eff["diffusion"] - mean_eff["plain GAN"], at_least=1.0)
+cu.claim("lower lr minus plain GAN effective modes, mean over 3 seeds", mean_eff["lower lr (2e-4)"] - mean_eff["plain GAN"], at_least=0.5)
+cu.claim("diffusion minus the best GAN variant's effective modes, mean over 3 seeds",
+         mean_eff["diffusion"] - max(mean_eff[n] for n in gan_names), at_least=0.1)
+_ = cu.claim("share of diffusion samples within 3 standard deviations of a centre, mean over 3 seeds",
+             np.mean([c.share_near_mode for c in cover["diffusion"]]), at_most=0.4)
 
 # %% [markdown]
-# Here the lower learning rate helped most (7–8 modes), instance noise a little; none spread the
-# samples as evenly as the diffusion model, and each result depends on the seed. Note also what the
-# plots show about *quality*: in this short training the diffusion samples are blurred along the ring
-# (only a small share lands within 3 standard deviations of a centre); more training sharpens them.
-# Diffusion trades speed (many denoising steps) for coverage: one reason image generation moved
-# from GANs to diffusion models.
-
-# %%
-# Self-check: the diffusion model covers every mode evenly; the GAN runs drop or crowd modes.
-assert results["diffusion"].modes_covered == 8 and results["diffusion"].effective_modes > 7.5
-gan_covs = [c for covs in fix_cov.values() for c in covs]
-assert min(c.modes_covered for c in gan_covs) <= 6
-assert all(c.effective_modes < results["diffusion"].effective_modes for c in gan_covs)
-print("mode collapse measured: GAN effective modes", [round(c.effective_modes, 1) for c in gan_covs],
-      "vs diffusion", round(results["diffusion"].effective_modes, 1))
+# The lower learning rate helped the GAN most; whether instance noise helps depends on the seed.
+# Even the best GAN variant spread its samples less evenly than the diffusion model, which covered
+# all eight modes in every run. Note also what the plots show about *quality*: in this short
+# training the diffusion samples are blurred along the ring (only a small share lands within 3
+# standard deviations of a centre); more training sharpens them. Diffusion trades speed (many
+# denoising steps) for coverage: one reason image generation moved from GANs to diffusion models.
 
 # %% [markdown]
 # ## 7. Use pretrained first, start small (사전 학습 모델 먼저, 작게 시작해서 확장)
@@ -506,9 +622,13 @@ print("mode collapse measured: GAN effective modes", [round(c.effective_modes, 1
 # model after 120 steps on 0.1 M tokens, and SmolLM2, pretrained on about 2 trillion tokens:
 
 # %%
+# NBVAL_IGNORE_OUTPUT
+# measured: sampled text differs across CPUs, torch versions and seeds
 prompt = "And the LORD said"
-print("tiny GPT (ours):", repr(lm.sample(data_runs["100 %"][0], tok, prompt, max_new_tokens=20, seed=0)))
-print("SmolLM2        :", repr(lm.sample(llm.model, llm.tokenizer, prompt, max_new_tokens=20, seed=0)))
+print("tiny GPT (ours):", repr(lm.sample(data_runs["100 %"][0], tok, prompt, max_new_tokens=20, seed=SEED)))
+print("SmolLM2        :", repr(lm.sample(llm.model, llm.tokenizer, prompt, max_new_tokens=20, seed=SEED)))
+
+# %%
 smol = costs.MODELS["SmolLM2-135M"]
 pretrain = costs.training_flops(smol.n_params, 2e12)
 finetune = costs.training_flops(smol.n_params, 1e6)   # fine-tuning on ~1 M tokens of your own data
@@ -567,21 +687,27 @@ print(probes.format_probe(rows3, group="they"))
 # %% [markdown]
 # ## Summary
 #
-# - **Data quantity and quality**: the same tiny GPT, same 120 steps: held-out loss 4.70 on 100 % of
-#   the text, 5.05 on 25 %, 5.66 on 5 % (which it memorised: training loss 2.96); shuffled words 5.70,
-#   20 % letter noise 6.08.
-# - **Bias**: SmolLM2's share of " she" was highest for nurse, librarian, teacher (0.82–0.84) and lowest
-#   for programmer and cook (0.50–0.53); a second template moved shares by up to 0.14 (rank
-#   correlation 0.96), and " he" + " she" got only 0.02–0.26 of the probability. A tiny model trained on
-#   skewed text repeated the skew within 0.07.
+# Each line names what your run measured above; the bands are the ones the claims check.
+#
+# - **Data quantity and quality**: the same tiny GPT, same 120 steps: held-out loss falls as the clean
+#   text grows from 5 % to 25 % to 100 % (by at least 0.25 and 0.15); with 5 % the model memorises
+#   (held-out loss at least 1.5 above its training loss); shuffled words and 20 % letter noise end at
+#   least 0.5 above the clean text.
+# - **Bias**: SmolLM2 gives " she" more than half of the " he" + " she" probability on average, most
+#   for nurse, secretary, teacher and librarian, but not as a clean split (doctor and engineer sit near
+#   the mean); a second template moves the shares, and " he" + " she" get only a small part of the
+#   probability. A tiny model trained on skewed text repeated the skew: every learned share was
+#   within 0.18 of the data's.
 # - **Harmful output**: a word-and-pattern filter blocked or masked profanity, threats, self-harm
 #   and personal data, missed a rephrased threat, and flagged 6 of 12 tricky harmless texts.
 # - **Compute and cost**: weights need 4/2/1 bytes per parameter (fp32/fp16/int8), Adam training
 #   16 bytes plus activations (GPT-2 small: 12.9 GiB at batch 8 × 1,024); FLOPs ≈ 6 N D; GPT-2 small
-#   on 2.5 B tokens: about 1.3 hours and $4 on an H100, a day on a Colab T4, years on this CPU; a 7B
+#   on 2.5 B tokens: about 1.3 hours and $4 on an H100, a day on a Colab T4, far longer on a CPU; a 7B
 #   model does not fit one GPU for training.
-# - **Hyperparameters**: held-out loss 6.62 / 5.02 / 5.71 / 5.72 for lr 1e-4 / 3e-3 / 3e-2 / 0.3 (the
-#   last diverged first); batch 4 instead of 16: 5.34; at lr 3e-2, 20 warm-up steps: 5.19 instead of 5.70.
-# - **Mode collapse**: on eight clusters the plain GAN covered 4–5 modes (3.7–4.1 effective), the
-#   diffusion model 8 (7.9 effective); a lower learning rate brought the GAN to 7–8 modes.
+# - **Hyperparameters**: lr 3e-3 beat 1e-4 (too small), 3e-2 (too large) and 0.3 (diverged first);
+#   at the same 80 steps batch 16 beat batch 4, but at the same number of tokens batch 4 (four times the
+#   steps) ended lower; at lr 3e-2, 20 warm-up steps beat a single one.
+# - **Mode collapse**: averaged over three seeds, the diffusion model covered all 8 modes and spread
+#   its samples more evenly than the plain GAN and than each remedy; a lower learning rate helped the
+#   GAN most.
 # - **Workflow**: try a pipeline → fine-tune a small model → scale up.
