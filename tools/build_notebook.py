@@ -84,13 +84,36 @@ def build(src: Path, execute: bool = True, timeout: int = 900) -> Path:
     return out
 
 
+def sync_markdown(src: Path) -> Path:
+    """Copy changed markdown cells into the stored notebook, keeping the stored run's outputs.
+
+    Only when every code cell is unchanged (markdown has no outputs, so the stored run stays the
+    run of this source); otherwise the notebook must be rebuilt.
+    """
+    out = target_for(src)
+    new, stored = jupytext.read(src, fmt="py:percent"), nbformat.read(out, as_version=4)
+    shape = lambda nb: [(c.cell_type, c.source if c.cell_type == "code" else None) for c in nb.cells]
+    if shape(new) != shape(stored):
+        raise SystemExit(f"{src.name}: code cells changed, run: python tools/build_notebook.py {src}")
+    for old_cell, new_cell in zip(stored.cells, new.cells):
+        if old_cell.cell_type == "markdown":
+            old_cell.source = new_cell.source
+    nbformat.write(stored, out)
+    return out
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("sources", nargs="+", type=Path)
     ap.add_argument("--no-execute", action="store_true")
+    ap.add_argument("--markdown-only", action="store_true",
+                    help="only copy changed markdown cells in (code cells must be unchanged)")
     args = ap.parse_args(argv)
     for src in args.sources:
-        build(src, execute=not args.no_execute)
+        if args.markdown_only:
+            print(f"{sync_markdown(src).relative_to(ROOT)}: markdown cells updated, outputs kept")
+        else:
+            build(src, execute=not args.no_execute)
     claims_ledger.main([])   # docs/claims.md follows the stored claims
 
 
