@@ -474,10 +474,10 @@ for temperature in [0.3, 1.5]:
 
 # %%
 # Self-check: what exercise 2 claims (low temperature repeats itself; high temperature uses more different words).
-def distinct_share(text):
-    words = text[len(PROMPT):].split()
-    return len(set(words)) / len(words)
-_ = cu.claim("share of distinct words at T=1.5 minus at T=0.3", distinct_share(continuations[1.5]) - distinct_share(continuations[0.3]),
+from course_utils.generation import distinct_n   # distinct words / all words (n = 1)
+
+words = {t: continuations[t][len(PROMPT):] for t in (0.3, 1.5)}
+_ = cu.claim("share of distinct words at T=1.5 minus at T=0.3", distinct_n(words[1.5], 1) - distinct_n(words[0.3], 1),
              at_least=0.2)
 
 # %% [markdown]
