@@ -38,7 +38,8 @@ def pick_dtype(device: torch.device | str) -> torch.dtype:
     """bf16 on GPUs that support it, else fp16 on GPU; fp32 on CPU (half is slow there)."""
     kind = torch.device(device).type
     if kind == "cuda":
-        return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+        # including_emulation=False: a T4 "supports" bf16 only by slow emulation; it gets fp16
+        return torch.bfloat16 if torch.cuda.is_bf16_supported(including_emulation=False) else torch.float16
     if kind == "mps":
         return torch.float16
     return torch.float32

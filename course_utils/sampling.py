@@ -167,9 +167,11 @@ def sample_next(logits: torch.Tensor, generator: torch.Generator | None = None) 
     probs = to_probs(logits)
     if generator is not None and not isinstance(generator, torch.Generator):
         raise BadInputError(f"generator must be a torch.Generator, got {type(generator).__name__}.")
-    if probs.dim() == 1:
-        return torch.multinomial(probs, 1, generator=generator).squeeze(0)
-    return torch.multinomial(probs, 1, generator=generator).squeeze(-1)
+    # draw where the generator lives (make_generator: the CPU), so a seeded draw is the same on a
+    # CPU and a GPU and never mixes devices; the token goes back to the logits' device
+    draw_on = probs.to(generator.device) if generator is not None else probs
+    token = torch.multinomial(draw_on, 1, generator=generator)
+    return (token.squeeze(0) if probs.dim() == 1 else token.squeeze(-1)).to(probs.device)
 
 
 def make_generator(seed: int | None, device="cpu") -> torch.Generator | None:

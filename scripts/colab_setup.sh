@@ -3,7 +3,10 @@
 # (upgrading ipywidgets breaks Colab's widget manager); adds what the workbook needs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-pip install -q gguf peft music21 nbval >/dev/null
+# The lessons' packages at the lower bounds CI tests (requirements.txt): a bound also upgrades an
+# older preinstalled copy (transformers 5 needs a recent peft). diffusers: 07's Stable Diffusion cell.
+specs=$(grep -E '^(transformers|tokenizers|safetensors|gguf|peft|accelerate|datasets|music21|nbval)>=' requirements.txt | awk '{print $1}')
+pip install -q $specs diffusers >/dev/null
 pip install -q --no-deps -r requirements-offline.txt >/dev/null
 pip install -q --no-deps -e . >/dev/null
 echo "workbook helpers installed"

@@ -46,3 +46,16 @@ def test_colab_install_keeps_colabs_torch_and_ipywidgets():
         assert not re.search(r"\b(torch|ipywidgets|jupyterlab)\b", line), line
         if "-r " in line or "-e " in line:
             assert "--no-deps" in line, f"would let pip replace Colab's packages: {line}"
+
+
+def test_colab_install_brings_every_package_the_lessons_need_at_its_tested_bound():
+    """datasets (04 online), diffusers (07 online) and peft/transformers at the bounds CI tests."""
+    import subprocess
+    script = ROOT / "scripts" / "colab_setup.sh"
+    line = next(l for l in script.read_text().splitlines() if l.startswith("specs="))
+    specs = subprocess.run(["bash", "-c", line[len("specs="):].strip("$()")], cwd=ROOT,
+                           capture_output=True, text=True, check=True).stdout.split()
+    names = {s.split(">=")[0] for s in specs}
+    assert {"transformers", "peft", "datasets", "gguf", "music21", "accelerate", "nbval"} <= names, names
+    assert all(">=" in s for s in specs)
+    assert "diffusers" in script.read_text()

@@ -17,7 +17,8 @@ def no_gpu(monkeypatch):
 def fake_cuda(monkeypatch):
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
     monkeypatch.setattr(torch.cuda, "get_device_name", lambda *a: "Tesla T4")
-    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda *a, **k: False)
+    # a real T4 answers True when emulation counts (the default) and False without it
+    monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda including_emulation=True: including_emulation)
 
 
 def test_cpu_when_no_gpu_with_a_hint(no_gpu):
@@ -68,3 +69,7 @@ def test_unknown_device_name(no_gpu):
 
 def test_try_gpu_is_the_device_of_get_device(no_gpu):
     assert dev.try_gpu() == torch.device("cpu")
+
+
+def test_t4_gets_fp16_not_emulated_bf16(fake_cuda):
+    assert dev.get_device().dtype == torch.float16

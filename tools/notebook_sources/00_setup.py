@@ -10,7 +10,7 @@
 # - how to switch between online and offline (온라인 / 오프라인 모드);
 # - the clear error messages (오류 메시지) you may meet, and what each one tells you to do.
 #
-# Time on a 2-core CPU: about 10 s. Nothing is downloaded.
+# Time on a 2-core CPU: about 5 s. Nothing is downloaded.
 
 # %%
 # Setup: on Colab this fetches the workbook's helpers; on your machine it does nothing extra.

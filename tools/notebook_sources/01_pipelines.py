@@ -11,7 +11,7 @@
 # - what makes **RoBERTa** (Robustly Optimized BERT Approach) different from BERT: a byte-level BPE **tokenizer** (토크나이저),
 #   **dynamic masking** (동적 마스킹), and no **next-sentence prediction** (다음 문장 예측).
 #
-# Time on a 2-core CPU: about 30 s. Nothing is downloaded offline.
+# Time on a 2-core CPU: about 20 s. Nothing is downloaded offline.
 
 # %%
 # Setup: on Colab this fetches the workbook's helpers; on your machine it does nothing extra.
@@ -192,7 +192,7 @@ _ = cu.claim("clear sentences (of 6) that the offline sentiment model labels as 
 # on top of the pretrained encoder.
 
 # %%
-from transformers import AutoModelForSequenceClassification
+from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
 encoder = cu.load_model("classification-encoder")        # the pretrained encoder, no head
 print("encoder class:", type(encoder.model).__name__,
@@ -274,7 +274,9 @@ bpe.train_from_iterator(corpus, vocab_size=400, min_frequency=2, special_tokens=
 print("tiny BPE vocabulary:", bpe.get_vocab_size(), "pieces (256 bytes + merges + 5 special tokens)")
 
 text = "Naïve café owners 😀 love Transformers!"
-wordpiece_tok = encoder.tokenizer
+# MiniLM's tokenizer is WordPiece online and offline (the sentence-encoder role); the
+# classification encoder is RoBERTa online, whose tokenizer is byte-level BPE.
+wordpiece_tok = AutoTokenizer.from_pretrained(cu.resolve("sentence-encoder")[3])
 wp = token_table(wordpiece_tok, text, add_special_tokens=False)
 bp = bpe.encode(text)
 print(f"WordPiece ({len(wp)} tokens):", wp["token"].tolist())

@@ -11,7 +11,7 @@
 # - **batching** (배치) and **padding** (패딩) with an **attention mask** (어텐션 마스크);
 # - **truncation** (잘라내기) and the model's **maximum length** (최대 길이).
 #
-# Time on a 2-core CPU: about 15 s. Nothing is downloaded offline.
+# Time on a 2-core CPU: about 10 s. Nothing is downloaded offline.
 
 # %%
 # Setup: on Colab this fetches the workbook's helpers; on your machine it does nothing extra.

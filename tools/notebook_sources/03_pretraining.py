@@ -13,7 +13,7 @@
 # - what **scale** (규모) buys: the real pretrained SmolLM2 (in its instruction-tuned version) on the same text, compared fairly in **bits per character**;
 # - why pretraining is expensive: **compute** (연산량) ≈ 6 × parameters × tokens, in hours and dollars.
 #
-# Time on a 2-core CPU: about 1–1½ minutes (most of it is the pretraining run in section 4). Nothing is downloaded.
+# Time on a 2-core CPU: about 1 minute (most of it is the pretraining run in section 4). Nothing is downloaded.
 
 # %%
 # Setup: on Colab this fetches the workbook's helpers; on your machine it does nothing extra.

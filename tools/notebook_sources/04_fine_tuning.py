@@ -12,7 +12,7 @@
 # - saving, reloading and using a fine-tuned model through `pipeline`; the `Trainer` API next to a plain PyTorch loop
 # - the errors you will meet: labels that don't fit the head, text longer than the model's maximum, a class missing from the training data
 #
-# Runs in about 3 to 4 minutes on a 2-core CPU (faster on a GPU).
+# Runs in about 2½ minutes on a 2-core CPU (faster on a GPU).
 
 # %%
 # Setup: on Colab this fetches the workbook's helpers; on your machine it does nothing extra.

@@ -15,7 +15,7 @@
 #   (분류기) labels as asked, and measure the acceptance rate (수락률)
 # - stopping and length (정지 조건과 길이): max new tokens, stop strings, end-of-sequence (EOS)
 #
-# Runs in about 1 minute on a laptop CPU (2 cores).
+# Runs in about 20 s on a 2-core CPU.
 
 # %%
 # Setup: on Colab this fetches the workbook's helpers; on your machine it does nothing extra.

@@ -12,7 +12,7 @@
 # - how to *measure* a generator (평가): an independent classifier scores whether samples show the asked digit, and how diverse (다양성) they are
 #
 # We train everything here, on the 1,797 handwritten 8×8 digits that ship with scikit-learn: the
-# whole notebook runs in about 1 minute on a laptop CPU. The same ideas run Stable Diffusion; its
+# whole notebook runs in about 30 s on a 2-core CPU. The same ideas run Stable Diffusion; its
 # code is at the end (online + GPU only).
 
 # %%

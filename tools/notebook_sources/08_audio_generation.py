@@ -13,7 +13,7 @@
 #   (expressive micro-variation)
 # - measuring what conditioning changed (측정), instead of trusting your ears
 #
-# Runs in about 1 minute on a laptop CPU (the first run also reads the songs from music21's
+# Runs in about 30 s on a 2-core CPU (the first run also reads the songs from music21's
 # corpus once, 10–20 s).
 
 # %%

@@ -266,10 +266,13 @@ for text in outputs:
 # %%
 # NBVAL_IGNORE_OUTPUT
 # measured: greedy generation follows float arithmetic; a near-tie can change a word on another CPU or torch version
+from course_utils.generation import chat_prompt
+
 chat_prompts = ["Write one sentence about a friendly dog.", "Give me an example e-mail address for a test."]
+has_chat_template = llm.tokenizer.chat_template is not None   # SmolLM2-Instruct offline: yes; GPT-2 online: no
 for prompt in chat_prompts:
-    ids = llm.tokenizer.apply_chat_template([{"role": "user", "content": prompt}], add_generation_prompt=True,
-                                            return_tensors="pt", return_dict=True)
+    text = chat_prompt(llm.tokenizer, prompt) if has_chat_template else prompt
+    ids = llm.tokenizer(text, return_tensors="pt", add_special_tokens=False).to(llm.model.device)
     with torch.no_grad():
         out = llm.model.generate(**ids, max_new_tokens=30, do_sample=False, pad_token_id=llm.tokenizer.pad_token_id)
     answer = llm.tokenizer.decode(out[0, ids["input_ids"].shape[1]:], skip_special_tokens=True).strip()
