@@ -14,7 +14,6 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from .device import get_device
 from .errors import BadInputError
 from .quiet import quiet_libraries, silenced
 from .tweets import LABELS
@@ -60,7 +59,6 @@ def make_classifier(pretrained: bool = True, num_labels: int = len(LABELS), *, l
         else:
             config = AutoConfig.from_pretrained(path, num_labels=num_labels, **ids)
             model = AutoModelForSequenceClassification.from_config(config)
-    model = model.to(get_device().device)   # on Colab's GPU the fine-tuning runs there (fp32: training)
     return Classifier(model.eval(), tok, f"{name} ({'pretrained' if pretrained else 'random weights'})", path)
 
 
