@@ -8,17 +8,19 @@ from .device import DeviceChoice, get_device, in_colab, pick_dtype, try_gpu
 from .errors import (BadInputError, CourseError, GPUNotAvailableError, OfflineModelMissingError,
                      OnlineOnlyError, UnknownRoleError)
 from .hub import current_mode, decide_mode, hub_reachable
-from .loading import LoadedModel, check_text, load_model, load_pipeline, resolve
+from .loading import (LoadedModel, check_text, load_model, load_pipeline, resolve, tokenizer_kwargs,
+                      weights_kwargs)
 from .quiet import quiet_libraries
-from .claims import ClaimFailedError, claim
+from .claims import ClaimFailedError, claim, expect
 from .seed import lesson_seed, set_seed
 
 __all__ = [
     "CATALOG", "get_role", "DeviceChoice", "get_device", "in_colab", "pick_dtype", "try_gpu",
     "BadInputError", "CourseError", "GPUNotAvailableError", "OfflineModelMissingError",
     "OnlineOnlyError", "UnknownRoleError", "current_mode", "decide_mode", "hub_reachable",
-    "LoadedModel", "check_text", "load_model", "load_pipeline", "resolve", "quiet_libraries", "set_seed",
-    "lesson_seed", "claim", "ClaimFailedError",
+    "LoadedModel", "check_text", "load_model", "load_pipeline", "resolve", "tokenizer_kwargs",
+    "weights_kwargs", "quiet_libraries", "set_seed",
+    "lesson_seed", "claim", "expect", "ClaimFailedError",
     "setup_lesson",
 ]
 

@@ -3,6 +3,12 @@
 Lessons ask for a *role* ("text-generation", "sentiment", ...), never a raw model name, so
 one table decides what runs where and the notebooks can say plainly which model ran.
 
+Weights are read from safetensors. One exception, said here and in the README: the sentiment
+checkpoint's Hub repo has only `pytorch_model.bin` on its main branch (its safetensors
+conversion was never merged), so that role alone reads the `.bin` with
+`torch.load(weights_only=True)` (tensors only: no pickled code runs) and with transformers'
+background conversion request switched off. Remote code is never trusted.
+
 Hub revisions are left unpinned (`revision=None` means the repo's main branch): a pin is
 added only with a commit hash confirmed in a public source, because an invented hash
 breaks every online load.
@@ -31,6 +37,8 @@ class RoleSpec:
     purpose: str
     lessons: tuple[str, ...]
     hub_revision: str | None = None
+    hub_weights: str = "safetensors"     # "bin": the Hub repo has no safetensors (see above)
+    hub_max_length: int | None = None    # the Hub repo's tokenizer does not say its limit
 
 
 SMOLLM2 = OfflineSource(
@@ -50,10 +58,14 @@ CATALOG: dict[str, RoleSpec] = {s.role: s for s in [
              "continue a prompt, one token at a time (GPT-2-style decoder)", ("01", "02", "03", "05", "09")),
     RoleSpec("chat", "text-generation", "HuggingFaceTB/SmolLM2-135M-Instruct", SMOLLM2,
              "a small instruction-tuned model with a chat template (system/user messages)", ("01", "04", "06")),
+    # cardiff's repo: pytorch_model.bin only, and no tokenizer_config.json, so its tokenizer
+    # reports a limit of 1e30 tokens; RoBERTa reads 512 (514 positions, two kept for padding)
     RoleSpec("sentiment", "text-classification", "cardiffnlp/twitter-roberta-base-sentiment-latest",
-             MINILM_SENTIMENT, "label text positive / negative / neutral", ("01", "02", "06")),
+             MINILM_SENTIMENT, "label text positive / negative / neutral", ("01", "02", "06"),
+             hub_weights="bin", hub_max_length=512),
     RoleSpec("classification-encoder", "feature-extraction", "FacebookAI/roberta-base", MINILM,
-             "a pretrained encoder to fine-tune for classification (RoBERTa online)", ("01", "04")),
+             "a pretrained encoder to fine-tune for classification (RoBERTa online)", ("01", "04"),
+             hub_max_length=512),
     RoleSpec("sentence-encoder", "feature-extraction", "sentence-transformers/all-MiniLM-L6-v2", MINILM,
              "turn a sentence into one vector (used to condition image generation); its WordPiece "
              "tokenizer in lesson 01", ("01", "07")),

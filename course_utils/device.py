@@ -2,9 +2,14 @@
 
 Modelled on d2l's `try_gpu`: one call, a sensible default, and an explanation a learner
 can act on when there is no GPU.
+
+`COURSE_DTYPE=bfloat16` (or `float16`, `float32`) overrides the number type the device reports:
+the tests run the text lessons in a GPU's 16-bit types on the CPU, so a check that only holds
+in float32 fails here instead of on Colab.
 """
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
 
@@ -45,7 +50,26 @@ def pick_dtype(device: torch.device | str) -> torch.dtype:
     return torch.float32
 
 
+DTYPE_ENV = "COURSE_DTYPE"
+_DTYPES = {"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}
+
+
+def _with_dtype_override(choice: DeviceChoice) -> DeviceChoice:
+    want = os.environ.get(DTYPE_ENV, "").strip().lower()
+    if not want:
+        return choice
+    if want not in _DTYPES:
+        raise BadInputError(f"{DTYPE_ENV}={want!r} is not a number type. Use one of {', '.join(_DTYPES)}, "
+                            f"or unset {DTYPE_ENV} to let the device decide.")
+    return DeviceChoice(choice.device, _DTYPES[want], f"{choice.reason}; number type {want} from {DTYPE_ENV}")
+
+
 def get_device(prefer: str | None = None) -> DeviceChoice:
+    """Choose a device (see `_choose`), with the number type COURSE_DTYPE asks for, if set."""
+    return _with_dtype_override(_choose(prefer))
+
+
+def _choose(prefer: str | None) -> DeviceChoice:
     """Choose a device.
 
     prefer=None or "auto": the best available (CUDA > MPS > CPU).

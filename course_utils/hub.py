@@ -5,10 +5,14 @@ retries each file with back-off (minutes per model). So the decision is taken on
 `transformers` is imported, and written into `HF_HUB_OFFLINE` where the libraries read it.
 
 Precedence (first that applies wins):
-1. the `mode=` argument of `decide_mode` ("online" / "offline" / "auto");
+1. the `mode=` argument of `decide_mode` ("online" / "offline" / "auto" / "cached");
 2. the environment variable `COURSE_MODE` (same values);
 3. `HF_HUB_OFFLINE=1` or `TRANSFORMERS_OFFLINE=1` already set -> offline;
 4. a TCP connection to huggingface.co:443 with a short timeout.
+
+"cached" is online without the network: lessons take their Hub path (the real checkpoints),
+read only from this machine's Hugging Face cache, filled earlier on a connected machine (or, in
+the course's tests, a copy of the real repos' file sets with tiny weights). Nothing downloads.
 """
 from __future__ import annotations
 
@@ -21,18 +25,24 @@ from dataclasses import dataclass
 from .errors import BadInputError
 
 HUB_HOST = "huggingface.co"
-MODES = ("auto", "online", "offline")
+MODES = ("auto", "online", "offline", "cached")
 _TRUE = {"1", "true", "yes", "on"}
 
 
 @dataclass(frozen=True)
 class HubMode:
-    online: bool
+    online: bool               # lessons take their Hub path (Hub checkpoints)
     reason: str
+    cache_only: bool = False   # ... read only from the local Hugging Face cache ("cached")
+
+    @property
+    def downloads(self) -> bool:
+        """May the libraries reach the Hub? (False offline and in "cached".)"""
+        return self.online and not self.cache_only
 
     @property
     def name(self) -> str:
-        return "online" if self.online else "offline"
+        return "cached" if self.cache_only else "online" if self.online else "offline"
 
     def __str__(self) -> str:
         return f"{self.name} ({self.reason})"
@@ -70,7 +80,8 @@ def _check_mode(mode: str | None, source: str) -> str | None:
         raise BadInputError(
             f"{source}={mode!r} is not a mode. Use one of {', '.join(MODES)}: "
             "'offline' uses only models installed from the package registry, "
-            "'online' downloads from the Hugging Face Hub, 'auto' checks the network."
+            "'online' downloads from the Hugging Face Hub, 'auto' checks the network, "
+            "'cached' runs the online models from this machine's Hugging Face cache without downloading."
         )
     return m
 
@@ -102,7 +113,10 @@ def decide_mode(mode: str | None = None, *, refresh: bool = False,
         return _decided
 
     env_mode = _check_mode(os.environ.get("COURSE_MODE"), "COURSE_MODE")
-    if explicit in ("online", "offline"):
+    if explicit == "cached" or (explicit is None and env_mode == "cached"):
+        how = "mode='cached'" if explicit else "COURSE_MODE=cached"
+        result = HubMode(True, f"{how}: Hub models from the local cache, no downloads", cache_only=True)
+    elif explicit in ("online", "offline"):
         result = HubMode(explicit == "online", f"asked for with mode={explicit!r}")
     elif explicit is None and env_mode in ("online", "offline"):
         result = HubMode(env_mode == "online", f"COURSE_MODE={env_mode}")
@@ -112,7 +126,7 @@ def decide_mode(mode: str | None = None, *, refresh: bool = False,
         result = HubMode(True, f"{HUB_HOST} is reachable")
     else:
         result = HubMode(False, f"{HUB_HOST} is unreachable")
-    _apply_offline(not result.online)
+    _apply_offline(not result.downloads)
     _decided = result
     return result
 

@@ -4,11 +4,14 @@
     lm = load_model("text-generation")      # prints: which model, from where, and why
     clf = load_pipeline("sentiment")        # an ordinary transformers pipeline
 
-Safety: weights are read from safetensors only (`use_safetensors=True`) and remote code is
-never trusted.
+Safety: weights are read from safetensors (`use_safetensors=True`) and remote code is never
+trusted. The one role whose Hub repo has no safetensors (see `catalog`) reads its `.bin` with
+`weights_only=True`; `weights_kwargs(role)` says which, so notebooks that call `from_pretrained`
+themselves load exactly as `load_model` does.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -64,6 +67,24 @@ def _offline_path(key: str) -> Path:
     return {"smollm2": smollm2_dir, "minilm": minilm_dir, "minilm-sentiment": offline_sentiment_dir}[key]()
 
 
+def weights_kwargs(role: str, mode: str | None = None) -> dict:
+    """The `from_pretrained` arguments that read the role's weights safely."""
+    spec, hub, _, _ = resolve(role, mode)
+    if hub.online and spec.hub_weights == "bin":
+        # no safetensors in this Hub repo: tensors only, and no background request asking the
+        # Hub to convert the repo (transformers starts one otherwise)
+        os.environ["DISABLE_SAFETENSORS_CONVERSION"] = "1"
+        return {"use_safetensors": False, "weights_only": True}
+    return {"use_safetensors": True}
+
+
+def tokenizer_kwargs(role: str, mode: str | None = None) -> dict:
+    """The `AutoTokenizer.from_pretrained` arguments the role needs (its length limit, when the
+    Hub repo does not state it: without it, truncation would never cut)."""
+    spec, hub, _, _ = resolve(role, mode)
+    return {"model_max_length": spec.hub_max_length} if hub.online and spec.hub_max_length else {}
+
+
 def load_model(role: str, *, mode: str | None = None, device: str | None = None,
                dtype=None, verbose: bool = True) -> LoadedModel:
     """Load model + tokenizer for `role`; prints one line saying what ran and why."""
@@ -75,14 +96,12 @@ def load_model(role: str, *, mode: str | None = None, device: str | None = None,
     pin = {"revision": spec.hub_revision} if hub.online and spec.hub_revision else {}
     try:
         with silenced():
-            tok = AutoTokenizer.from_pretrained(path, **pin)
-            model = _auto_class(spec).from_pretrained(path, use_safetensors=True, trust_remote_code=False,
-                                                      dtype=dtype or choice.dtype, **pin)
+            tok = AutoTokenizer.from_pretrained(path, **tokenizer_kwargs(role, mode), **pin)
+            model = _auto_class(spec).from_pretrained(path, trust_remote_code=False, dtype=dtype or choice.dtype,
+                                                      **weights_kwargs(role, mode), **pin)
     except OSError as err:
         if hub.online:
-            raise OnlineOnlyError(
-                f"Could not download {path} from the Hub ({err.__class__.__name__}: {str(err)[:200]}). "
-                "Check the connection, or run offline with COURSE_MODE=offline.") from err
+            raise hub_load_error(path, hub, err) from err
         raise
     model = model.to(choice.device).eval()
     if tok.pad_token is None and tok.eos_token is not None:  # GPT-2 has no pad token
@@ -99,6 +118,22 @@ def load_pipeline(role: str, *, mode: str | None = None, device: str | None = No
     from transformers import pipeline
     spec = get_role(role)
     return pipeline(spec.task, model=loaded.model, tokenizer=loaded.tokenizer, **kwargs)
+
+
+def hub_load_error(path: str, hub: HubMode, err: Exception) -> OnlineOnlyError:
+    """Say what failed when a Hub checkpoint does not load, and what to do (not always the network)."""
+    detail = f"{err.__class__.__name__}: {str(err)[:300]}"
+    if hub.cache_only:
+        return OnlineOnlyError(
+            f"{path} is not in this machine's Hugging Face cache ({detail}). In COURSE_MODE=cached nothing "
+            "downloads: run the lesson once online to fill the cache, or use COURSE_MODE=offline.")
+    if "does not appear to have a file named" in str(err):
+        return OnlineOnlyError(
+            f"The Hub repo {path} does not have the weights file the course reads ({detail}). The repo may "
+            "have changed; run offline with COURSE_MODE=offline and tell the course maintainers.")
+    return OnlineOnlyError(
+        f"Could not load {path} from the Hub ({detail}). Check the connection, or run offline with "
+        "COURSE_MODE=offline.")
 
 
 def check_text(text, what: str = "text") -> str:

@@ -22,6 +22,7 @@ import numpy as np
 import torch
 
 from .errors import BadInputError
+from .sampling import sample_next
 from .melodies import (DURATIONS, MODES, PITCH_MAX, PITCH_MIN, REST, Melody, mode_of,
                        scale_share)
 
@@ -251,14 +252,14 @@ def sample_melodies(model, tokenizer: MelodyTokenizer, condition: str = "major",
     model.eval()
     gen = torch.Generator().manual_seed(int(seed))
     vocab = len(tokenizer)
-    pitch_mask = torch.full((vocab,), -math.inf)
+    pitch_mask = torch.full((vocab,), -math.inf, device=model.device)
     pitch_mask[tokenizer.pitch_ids] = 0.0
     pitch_or_eos = pitch_mask.clone()
     pitch_or_eos[tokenizer.eos_id] = 0.0
-    dur_mask = torch.full((vocab,), -math.inf)
+    dur_mask = torch.full((vocab,), -math.inf, device=model.device)
     dur_mask[tokenizer.duration_ids] = 0.0
-    ids = torch.tensor([[tokenizer.bos_id, cond_id]] * n)
-    done = torch.zeros(n, dtype=torch.bool)
+    ids = torch.tensor([[tokenizer.bos_id, cond_id]] * n, device=model.device)
+    done = torch.zeros(n, dtype=torch.bool, device=model.device)
     out = ids
     for t in range(2 * max_notes):
         # The whole prefix again each step (no KV cache): for ~100 tokens on a 2-layer model this
@@ -268,7 +269,7 @@ def sample_melodies(model, tokenizer: MelodyTokenizer, condition: str = "major",
             logits = logits + dur_mask
         else:
             logits = logits + (pitch_or_eos if t // 2 >= min_notes else pitch_mask)
-        nxt = torch.multinomial(torch.softmax(logits, dim=-1), 1, generator=gen)
+        nxt = sample_next(logits, gen)[:, None]   # drawn on the generator's device (the CPU)
         nxt[done] = tokenizer.pad_id
         done |= nxt[:, 0] == tokenizer.eos_id
         out = torch.cat([out, nxt], dim=1)

@@ -73,3 +73,18 @@ def test_try_gpu_is_the_device_of_get_device(no_gpu):
 
 def test_t4_gets_fp16_not_emulated_bf16(fake_cuda):
     assert dev.get_device().dtype == torch.float16
+
+
+@pytest.mark.parametrize("name,dtype", [("bfloat16", torch.bfloat16), ("float16", torch.float16),
+                                        ("float32", torch.float32)])
+def test_course_dtype_overrides_the_number_type_and_says_so(no_gpu, monkeypatch, name, dtype):
+    monkeypatch.setenv("COURSE_DTYPE", name)
+    for prefer in (None, "cpu"):
+        choice = dev.get_device(prefer)
+        assert choice.device.type == "cpu" and choice.dtype == dtype and "COURSE_DTYPE" in choice.reason
+
+
+def test_course_dtype_unknown_is_a_clear_error(no_gpu, monkeypatch):
+    monkeypatch.setenv("COURSE_DTYPE", "half-ish")
+    with pytest.raises(BadInputError, match="COURSE_DTYPE='half-ish' is not a number type"):
+        dev.get_device()

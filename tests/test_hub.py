@@ -68,3 +68,32 @@ def test_probe_answers_fast_for_a_closed_port_and_true_for_a_listening_one():
         server.bind(("127.0.0.1", 0))
         server.listen(1)
         assert hub.hub_reachable("127.0.0.1", server.getsockname()[1], timeout=1.0) is True
+
+
+@pytest.mark.parametrize("how", ["argument", "environment"])
+def test_cached_mode_takes_the_online_path_without_downloads(monkeypatch, how):
+    import huggingface_hub.constants as constants
+
+    def probe():
+        raise AssertionError("cached mode must not probe the network")
+
+    monkeypatch.setenv("COURSE_MODE", "cached" if how == "environment" else "online")
+    m = hub.decide_mode("cached" if how == "argument" else None, probe=probe)
+    assert m.online and m.cache_only and not m.downloads and m.name == "cached"
+    assert "local cache" in m.reason and "cached" in m.reason
+    import os
+    assert os.environ["HF_HUB_OFFLINE"] == "1" and constants.HF_HUB_OFFLINE is True
+
+
+def test_cached_mode_resolves_hub_ids_and_says_what_to_do_when_a_repo_is_missing(monkeypatch, tmp_path):
+    from course_utils import loading
+    from course_utils.errors import OnlineOnlyError
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path))       # an empty cache
+    hub.decide_mode("cached")
+    spec, mode, name, path = loading.resolve("text-generation")
+    assert path == spec.hub_id and mode.cache_only
+    import huggingface_hub.constants as constants
+    monkeypatch.setattr(constants, "HF_HUB_CACHE", str(tmp_path))
+    with pytest.raises(OnlineOnlyError, match="not in this machine's Hugging Face cache") as err:
+        loading.load_model("text-generation", verbose=False)
+    assert "COURSE_MODE=offline" in str(err.value)
