@@ -27,3 +27,13 @@ def _fresh_hub_decision():
     if constants is not None:
         constants.HF_HUB_OFFLINE = saved_constant
     hub.reset_mode()
+
+
+def pytest_collection_modifyitems(config, items):
+    """The online-path notebook runs take minutes: they run only when asked for by marker."""
+    if "online_cache" in (config.getoption("markexpr") or ""):
+        return
+    skip = pytest.mark.skip(reason="the notebooks' online path runs with -m online_cache (CI runs it)")
+    for item in items:
+        if "online_cache" in item.keywords:
+            item.add_marker(skip)

@@ -3,11 +3,26 @@ import ast
 import json
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+import repo  # noqa: E402
+
 NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
-REPO_URL = "https://github.com/genai-course/transformers-genai-workbook"
+REPO_URL = f"https://github.com/{repo.repo_slug()}"
+
+
+def test_the_repository_is_named_in_one_place():
+    """pyproject.toml names it; sources carry the placeholder; every built notebook the same name."""
+    slug = repo.repo_slug()
+    for src in sorted((ROOT / "tools" / "notebook_sources").glob("*.py")):
+        text = src.read_text(encoding="utf-8")
+        assert repo.PLACEHOLDER in text and slug not in text, f"{src.name}: write {repo.PLACEHOLDER}, not the name"
+    for nb in NOTEBOOKS:
+        text = nb.read_text(encoding="utf-8")
+        assert repo.PLACEHOLDER not in text and f"colab.research.google.com/github/{slug}/blob/main/" in text, nb.name
 
 
 def colab_command(nb_path: Path) -> str:

