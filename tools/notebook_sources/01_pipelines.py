@@ -1,7 +1,7 @@
 # %% [markdown]
 # # 01 · The Transformers library: pipelines for generation, sentiment and classification
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/genai-course/transformers-genai-workbook/blob/main/notebooks/week1/01_pipelines.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/{{REPO}}/blob/main/notebooks/week1/01_pipelines.ipynb)
 #
 # **What you will learn**
 # - what Hugging Face **Transformers** (트랜스포머 라이브러리) is: models, tokenizers and pipelines behind one API;
@@ -19,7 +19,7 @@ import sys
 if "google.colab" in sys.modules:
     import subprocess
     subprocess.run("test -d /content/workbook || git clone -q --depth 1 "   # re-running the cell reuses the clone
-                   "https://github.com/genai-course/transformers-genai-workbook "
+                   "https://github.com/{{REPO}} "
                    "/content/workbook && bash /content/workbook/scripts/colab_setup.sh", shell=True, check=True)
     sys.path.insert(0, "/content/workbook")
 
@@ -124,8 +124,7 @@ print(reply["role"], "->", reply["content"])
 # %%
 # Self-check: the pipeline appended one assistant message, and it answers the question.
 assert len(conversation) == len(messages) + 1 and reply["role"] == "assistant"
-assert "Paris" in reply["content"]
-print("the chat pipeline's reply names Paris")
+cu.expect("the chat pipeline's reply names Paris", "Paris" in reply["content"])
 
 # %% [markdown]
 # ## 3. Sentiment analysis (감성 분석): positive, negative or neutral

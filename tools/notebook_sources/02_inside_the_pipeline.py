@@ -1,7 +1,7 @@
 # %% [markdown]
 # # 02 · Inside the pipeline: tokens, logits, softmax, label
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/genai-course/transformers-genai-workbook/blob/main/notebooks/week1/02_inside_the_pipeline.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/{{REPO}}/blob/main/notebooks/week1/02_inside_the_pipeline.ipynb)
 #
 # **What you will learn**
 # - the **Auto classes** (오토 클래스) `AutoTokenizer`, `AutoModelForSequenceClassification`, `AutoModelForCausalLM`;
@@ -19,7 +19,7 @@ import sys
 if "google.colab" in sys.modules:
     import subprocess
     subprocess.run("test -d /content/workbook || git clone -q --depth 1 "   # re-running the cell reuses the clone
-                   "https://github.com/genai-course/transformers-genai-workbook "
+                   "https://github.com/{{REPO}} "
                    "/content/workbook && bash /content/workbook/scripts/colab_setup.sh", shell=True, check=True)
     sys.path.insert(0, "/content/workbook")
 
@@ -46,8 +46,13 @@ print(f"sentiment model: {name} ({mode.name})")
 # GPU) only ~3, so comparisons of two paths allow for the number type the model runs in.
 TOL = 1e-4 if device.dtype == torch.float32 else 2e-2
 
-tokenizer = AutoTokenizer.from_pretrained(path)
-model = AutoModelForSequenceClassification.from_pretrained(path, dtype=device.dtype, use_safetensors=True)
+# How to read this checkpoint safely: safetensors here. (Online, the sentiment repo has only a
+# PyTorch .bin file, read as tensors only, and no tokenizer settings, so the course states its
+# 512-token limit; the catalog says why.)
+load_weights, load_tokenizer = cu.weights_kwargs("sentiment"), cu.tokenizer_kwargs("sentiment")
+print("weights read with:", load_weights, "| tokenizer options:", load_tokenizer)
+tokenizer = AutoTokenizer.from_pretrained(path, **load_tokenizer)
+model = AutoModelForSequenceClassification.from_pretrained(path, dtype=device.dtype, **load_weights)
 model = model.to(device.device).eval()
 print("tokenizer class:", type(tokenizer).__name__)
 print("model class:    ", type(model).__name__)
@@ -137,8 +142,9 @@ for sentence in checks:
 from transformers import AutoModelForCausalLM
 
 _, _, lm_name, lm_path = cu.resolve("text-generation")
-lm_tokenizer = AutoTokenizer.from_pretrained(lm_path)
-lm = AutoModelForCausalLM.from_pretrained(lm_path, dtype=device.dtype, use_safetensors=True).to(device.device).eval()
+lm_tokenizer = AutoTokenizer.from_pretrained(lm_path, **cu.tokenizer_kwargs("text-generation"))
+lm = AutoModelForCausalLM.from_pretrained(lm_path, dtype=device.dtype, **cu.weights_kwargs("text-generation"))
+lm = lm.to(device.device).eval()
 print(f"text-generation model: {lm_name} | {type(lm).__name__} | vocabulary: {lm.config.vocab_size} tokens")
 
 prompt = "Once upon a time"
@@ -242,7 +248,8 @@ finally:
 # %% [markdown]
 # The tokenizer happily makes 752 ids, and the model fails deep inside with a message about tensor
 # sizes (the 512 position embeddings cannot be added to 752 tokens). The fix: `truncation=True`,
-# which keeps the first `max_length` tokens and still ends with `[SEP]`. Pipelines accept it too.
+# which keeps the first `max_length` tokens and still ends with the end marker (`[SEP]` here). Pipelines
+# accept it too.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -256,7 +263,7 @@ print("by hand: ", model.config.id2label[int(p_cut.argmax())], round(float(p_cut
 print("pipeline:", piped["label"], round(piped["score"], 4))
 
 # %%
-# Self-check: truncation gives exactly the maximum length, ends with [SEP], and matches the truncating pipeline.
+# Self-check: truncation gives exactly the maximum length, ends with the end marker, and matches the truncating pipeline.
 assert cut["input_ids"].shape[1] == tokenizer.model_max_length == 512
 assert cut["input_ids"][0, -1].item() == tokenizer.sep_token_id
 assert model.config.id2label[int(p_cut.argmax())] == piped["label"] and abs(float(p_cut.max()) - piped["score"]) < TOL

@@ -1,7 +1,7 @@
 # %% [markdown]
 # # 03 · Pretraining: a language model learns language from raw text
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/genai-course/transformers-genai-workbook/blob/main/notebooks/week2/03_pretraining.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/{{REPO}}/blob/main/notebooks/week2/03_pretraining.ipynb)
 #
 # **What you will learn**
 # - what **pretraining** (사전 학습) is: learning from a large amount of **unlabelled text** (레이블 없는 텍스트), with no task in mind;
@@ -21,7 +21,7 @@ import sys
 if "google.colab" in sys.modules:
     import subprocess
     subprocess.run("test -d /content/workbook || git clone -q --depth 1 "   # re-running the cell reuses the clone
-                   "https://github.com/genai-course/transformers-genai-workbook "
+                   "https://github.com/{{REPO}} "
                    "/content/workbook && bash /content/workbook/scripts/colab_setup.sh", shell=True, check=True)
     sys.path.insert(0, "/content/workbook")
 
@@ -110,7 +110,7 @@ for i in range(5):
 # shorter sentences are padded; their padding positions get the label **-100**, which the loss ignores.
 
 # %%
-batch = tok([sentence, "And God said, Let there be light."], padding=True, return_tensors="pt")
+batch = tok([sentence, "And God said, Let there be light."], padding=True, return_tensors="pt")  # stays on the CPU: printed, not fed to a model
 batch_labels = batch["input_ids"].clone()
 batch_labels[batch["attention_mask"] == 0] = -100          # padding: not a prediction target
 print("input_ids:\n", batch["input_ids"])

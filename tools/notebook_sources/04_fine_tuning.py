@@ -1,7 +1,7 @@
 # %% [markdown]
 # # 04 · Fine-tuning: a pretrained model learns a new task
 #
-# [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/genai-course/transformers-genai-workbook/blob/main/notebooks/week2/04_fine_tuning.ipynb)
+# [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/{{REPO}}/blob/main/notebooks/week2/04_fine_tuning.ipynb)
 #
 # **What you will learn**
 # - fine-tuning (파인 튜닝): take a pretrained (사전 학습된) encoder, add a new classification head, and train it on a small labelled set for sentiment analysis (감성 분석)
@@ -20,7 +20,7 @@ import sys
 if "google.colab" in sys.modules:
     import subprocess
     subprocess.run("test -d /content/workbook || git clone -q --depth 1 "   # re-running the cell reuses the clone
-                   "https://github.com/genai-course/transformers-genai-workbook "
+                   "https://github.com/{{REPO}} "
                    "/content/workbook && bash /content/workbook/scripts/colab_setup.sh", shell=True, check=True)
     sys.path.insert(0, "/content/workbook")
 
@@ -48,7 +48,7 @@ from course_utils.tweets import LABELS, tweet_splits
 from course_utils.training import (accuracy, macro_f1, confusion_matrix, predict_classifier,
                                    train_classifier, check_labels)
 from course_utils.finetune import (make_classifier, finetune_and_score, freeze_all_but, add_lora,
-                                   count_trainable, check_class_coverage)
+                                   count_trainable, check_class_coverage, suited_lr)
 
 PER_CLASS_TEST, MAX_LEN = 60, 32
 train, test = tweet_splits(per_class_train=40, per_class_test=PER_CLASS_TEST, seed=SEED)
@@ -68,7 +68,8 @@ if cu.current_mode().online:
     ds = load_dataset("cardiffnlp/tweet_eval", "sentiment")
     to_frame = lambda split, n: (ds[split].shuffle(seed=SEED).select(range(n)).to_pandas()
                                  .rename(columns={"label": "label_id"}))
-    online = finetune_and_score(make_classifier(pretrained=True), to_frame("train", 600), to_frame("test", 300))
+    online = finetune_and_score(make_classifier(pretrained=True), to_frame("train", 600), to_frame("test", 300),
+                                lr=suited_lr())
     print(f"RoBERTa-base on tweet_eval: accuracy {online['accuracy']:.3f}")
 else:
     print("Offline: skipped the tweet_eval + RoBERTa-base run (it needs the Hugging Face Hub). "
@@ -84,7 +85,10 @@ else:
 # number of steps. The only difference is what the weights knew before we started.
 
 # %%
-EPOCHS, BATCH, LR = 2, 8, 2e-4
+# The learning rate suits the encoder: 2e-4 for the small MiniLM; RoBERTa-base (online) needs
+# about ten times less, or a full fine-tune can collapse to one class.
+EPOCHS, BATCH, LR = 2, 8, suited_lr()
+print("learning rate:", LR)
 pretrained = make_classifier(pretrained=True, seed=SEED)
 scratch = make_classifier(pretrained=False, seed=SEED)
 print(pretrained.name, "|", scratch.name)
@@ -229,7 +233,7 @@ _ = cu.claim("highest random-weight accuracy over every size and seed (chance is
 # %%
 setups = {
     "head only": (lambda m: freeze_all_but(m, "head"), 2e-3),
-    "last 2 blocks + head": (lambda m: freeze_all_but(m, "last_k", k=2), 2e-4),
+    "last 2 blocks + head": (lambda m: freeze_all_but(m, "last_k", k=2), LR),
     "LoRA r=8 (query, value) + head": (lambda m: add_lora(m, r=8, target_modules=("query", "value")), 1e-3),
 }
 n_full = count_trainable(pretrained.model)[1]
@@ -380,9 +384,12 @@ print("the reloaded pipeline and the model in memory give the same label to all"
 # `check_labels` catches it before training, with the fix in the message.
 
 # %%
-batch = pretrained.tokenizer(["great game tonight"], return_tensors="pt")
+# The deliberate errors of this section run on the CPU: on a GPU, an out-of-range label or
+# position is a "device-side assert" that breaks every later GPU cell of the session.
+demo_model = pretrained.model.cpu()
+batch = pretrained.tokenizer(["great game tonight"], return_tensors="pt")   # stays on the CPU, like demo_model
 try:
-    pretrained.model(**batch, labels=torch.tensor([3]))
+    demo_model(**batch, labels=torch.tensor([3]))
 except Exception as err:
     print(f"{type(err).__name__}: {str(err).splitlines()[0][:100]}")
 try:
@@ -396,14 +403,15 @@ except cu.BadInputError as err:
 
 # %%
 long_text = "what a day " * 300
-ids = pretrained.tokenizer(long_text, return_tensors="pt")
-print("tokens:", ids["input_ids"].shape[1], "| model maximum:", pretrained.model.config.max_position_embeddings)
+ids = pretrained.tokenizer(long_text, return_tensors="pt")                   # stays on the CPU, like demo_model
+print("tokens:", ids["input_ids"].shape[1], "| model maximum:", demo_model.config.max_position_embeddings)
 try:
     with torch.no_grad():
-        pretrained.model(**ids)
+        demo_model(**ids)                     # on the CPU, as above
 except Exception as err:
     print(f"{type(err).__name__}: {str(err).splitlines()[0][:100]}")
-ids = pretrained.tokenizer(long_text, truncation=True, max_length=512, return_tensors="pt")
+pretrained.model.to(device.device)            # back where it was
+ids = pretrained.tokenizer(long_text, truncation=True, max_length=512, return_tensors="pt").to(device.device)
 with torch.no_grad():
     print("with truncation:", ids["input_ids"].shape[1], "tokens -> logits of shape",
           tuple(pretrained.model(**ids).logits.shape), "(one score per class)")

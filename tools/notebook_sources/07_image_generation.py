@@ -1,7 +1,7 @@
 # %% [markdown]
 # # 07 · Image generation: a small text-to-image diffusion model
 #
-# [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/genai-course/transformers-genai-workbook/blob/main/notebooks/week4/07_image_generation.ipynb)
+# [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/{{REPO}}/blob/main/notebooks/week4/07_image_generation.ipynb)
 #
 # **What you will learn**
 # - how a diffusion model (확산 모델) makes an image: add noise step by step (forward noising, 순방향 노이즈), then learn to remove it (reverse sampling, 역방향 샘플링)
@@ -21,7 +21,7 @@ import sys
 if "google.colab" in sys.modules:
     import subprocess
     subprocess.run("test -d /content/workbook || git clone -q --depth 1 "   # re-running the cell reuses the clone
-                   "https://github.com/genai-course/transformers-genai-workbook "
+                   "https://github.com/{{REPO}} "
                    "/content/workbook && bash /content/workbook/scripts/colab_setup.sh", shell=True, check=True)
     sys.path.insert(0, "/content/workbook")
 
@@ -154,9 +154,9 @@ print(f"{len(held_out)} held-out phrasings, e.g.", [p for p, d in held_out if d 
 # %%
 # Self-check: paraphrases of "seven" are closer to each other than to "a cat", and the wording
 # matters: "a handwritten seven" is closer to "a handwritten one" than to "7" (as the text says).
-assert sims[0, 1] > sims[0, 5] + 0.2 and sims[1, 2] > sims[1, 5]
-assert sims[0, 4] > sims[0, 3] + 0.1
-print("paraphrases closer than 'a cat'; same wording, other digit closer than same digit, other wording")
+cu.expect("paraphrases of 'seven' are closer to each other than to 'a cat'",
+          sims[0, 1] > sims[0, 5] + 0.2 and sims[1, 2] > sims[1, 5])
+cu.expect("same wording, other digit is closer than same digit, other wording", sims[0, 4] > sims[0, 3] + 0.1)
 
 # %% [markdown]
 # ## 5. Train the text-conditioned denoiser (조건부 학습)
@@ -334,7 +334,7 @@ print(seven.report())
 # %%
 # Self-check: "a cat" is a weak match and gets a mix of digits; "a handwritten seven" gets sevens.
 print("'a cat' is a weak match (nearest similarity below", TT.WEAK_MATCH, "):", cat.weak_match)
-assert cat.weak_match and not seven.weak_match
+cu.expect("'a cat' is a weak match and 'a handwritten seven' is not", cat.weak_match and not seven.weak_match)
 _ = cu.claim("label entropy of 20 'a cat' samples minus that of 'a handwritten seven', in bits",
              cat.entropy_bits - seven.entropy_bits, at_least=1.0)
 try:
@@ -377,7 +377,8 @@ else:
         print("Skipped: the diffusers package is not installed (pip install diffusers).")
     else:
         from diffusers import AutoPipelineForText2Image
-        pipe = AutoPipelineForText2Image.from_pretrained(sd_path, torch_dtype=torch.float16, variant="fp16").to("cuda")
+        pipe = AutoPipelineForText2Image.from_pretrained(sd_path, torch_dtype=torch.float16, variant="fp16",
+                                                         use_safetensors=True).to("cuda")
         prompt = "a handwritten digit seven, black ink on white paper"
         images, titles = [], []
         for seed in (0, 1):                         # a new seed: a new image

@@ -1,7 +1,7 @@
 # %% [markdown]
 # # 08 · How sound is generated: a small conditional melody model
 #
-# [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/genai-course/transformers-genai-workbook/blob/main/notebooks/week4/08_audio_generation.ipynb)
+# [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/{{REPO}}/blob/main/notebooks/week4/08_audio_generation.ipynb)
 #
 # **What you will learn**
 # - sound as data (소리 데이터): a waveform, its sample rate (샘플링 레이트) and a spectrogram (스펙트로그램)
@@ -22,7 +22,7 @@ import sys
 if "google.colab" in sys.modules:
     import subprocess
     subprocess.run("test -d /content/workbook || git clone -q --depth 1 "   # re-running the cell reuses the clone
-                   "https://github.com/genai-course/transformers-genai-workbook "
+                   "https://github.com/{{REPO}} "
                    "/content/workbook && bash /content/workbook/scripts/colab_setup.sh", shell=True, check=True)
     sys.path.insert(0, "/content/workbook")
 
@@ -430,7 +430,7 @@ except (cu.OnlineOnlyError, cu.GPUNotAvailableError) as err:
 else:
     from transformers import AutoProcessor, MusicgenForConditionalGeneration
     processor = AutoProcessor.from_pretrained(path)
-    musicgen = MusicgenForConditionalGeneration.from_pretrained(path).to(device.device)
+    musicgen = MusicgenForConditionalGeneration.from_pretrained(path, use_safetensors=True).to(device.device)
     inputs = processor(text=["a calm folk melody on a clarinet, in a minor key"], padding=True,
                        return_tensors="pt").to(device.device)
     torch.manual_seed(0)

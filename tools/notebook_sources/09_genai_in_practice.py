@@ -1,7 +1,7 @@
 # %% [markdown]
 # # 09 · Generative AI in practice: why building it is hard, and how to use it responsibly
 #
-# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/genai-course/transformers-genai-workbook/blob/main/notebooks/week4/09_genai_in_practice.ipynb)
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/{{REPO}}/blob/main/notebooks/week4/09_genai_in_practice.ipynb)
 #
 # Lists of "why generative AI is hard" are easy to read and easy to forget. Here every item on the
 # list is a small experiment that you run, with a number or a plot at the end.
@@ -23,7 +23,7 @@ import sys
 if "google.colab" in sys.modules:
     import subprocess
     subprocess.run("test -d /content/workbook || git clone -q --depth 1 "   # re-running the cell reuses the clone
-                   "https://github.com/genai-course/transformers-genai-workbook "
+                   "https://github.com/{{REPO}} "
                    "/content/workbook && bash /content/workbook/scripts/colab_setup.sh", shell=True, check=True)
     sys.path.insert(0, "/content/workbook")
 
@@ -309,10 +309,11 @@ missed = "I'll make sure you never wake up"
 print(f"missed: {missed!r} -> {cf.check(missed).reason}")
 
 # %%
-# An online toxicity classifier adds a learned judgement (it catches rephrasings a list misses).
+# Online, a toxicity classifier can add a learned judgement, in a second filter (the lists stay
+# the default one, so what this section showed and checks stays the lists' behaviour).
 try:
-    cf.configure_classifier(cf.load_online_classifier())
-    print("classifier added:", cf.ONLINE_TOXICITY_MODEL, "->", cf.check(missed).reason)
+    learned = cf.ContentFilter(classifier=cf.load_online_classifier())
+    print("with", cf.ONLINE_TOXICITY_MODEL, "->", learned.check(missed).reason)
 except cu.OnlineOnlyError as err:
     print("skipped offline:", err)
 
