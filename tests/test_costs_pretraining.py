@@ -18,8 +18,9 @@ def test_estimate_matches_hand_arithmetic():
 def test_default_gpu_assumptions_give_about_400_tflops():
     e = pretraining_estimate(1e9, 1e12, 1e9)
     sustained = e["flops"] / (e["gpu_hours"] * 3600)
-    assert sustained == pytest.approx(0.4 * H100_PEAK_BF16_FLOPS)
-    assert 380e12 < sustained < 420e12
+    assert sustained == pytest.approx(0.4 * H100_PEAK_BF16_FLOPS)   # the default utilisation is 40 %
+    # ... of NVIDIA's datasheet figure for the H100 SXM, 989.4 TFLOPS dense bf16 (not the 2x "sparse" one)
+    assert H100_PEAK_BF16_FLOPS == pytest.approx(989.4e12, rel=1e-3)
 
 
 def test_estimates_print_in_readable_units():

@@ -50,7 +50,6 @@ def trained(tok):
 def test_training_lowers_the_loss(trained):
     _, result = trained
     assert np.mean(result.losses[-20:]) < 0.6 * result.losses[0]
-    assert result.seconds < 60
 
 
 def test_samples_follow_the_grammar_and_the_seed(tok, trained):
