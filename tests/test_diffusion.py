@@ -140,3 +140,36 @@ def test_diversity_measures_against_hand_values():
     x = torch.tensor([[0.0, 0.0], [3.0, 4.0], [0.0, 0.0]])
     # pairs: 5, 0, 5 (each counted twice) -> mean over 6 ordered pairs = 20 / 6
     assert abs(G.mean_pairwise_distance(x) - 20 / 6) < 1e-6
+
+
+class _FixedEps(torch.nn.Module):
+    """A stand-in denoiser whose noise guess is a fixed function of x and t."""
+    cond_dim, data_dim = 0, 3
+
+    def __init__(self):
+        super().__init__()
+        self.scale = torch.nn.Parameter(torch.tensor(0.3))
+
+    def forward(self, x, t, cond=None, drop=None):
+        return self.scale * x + 0.01 * t[:, None].float()
+
+
+def test_sampling_step_is_ho_et_al_algorithm_2():
+    """The twin of the hand-written posterior step: DDPM's Algorithm 2 (Ho et al. 2020) in its
+    noise form, x_{t-1} = (x_t - beta_t / sqrt(1 - abar_t) * eps) / sqrt(alpha_t) + sigma_t z with
+    sigma_t^2 = beta~_t, on the same noise draws. Ours goes through the predicted x0 instead."""
+    sched = D.linear_schedule(T=6)
+    model, x_T = _FixedEps(), torch.randn(4, 3, generator=torch.Generator().manual_seed(1))
+    with torch.no_grad():
+        ours = D.sample(model, sched, 4, seed=5, x_T=x_T).x
+        gen, x = torch.Generator().manual_seed(5), x_T.clone()
+        abar, beta = sched.alpha_bars, sched.betas
+        for t in range(sched.T - 1, -1, -1):
+            eps = model(x, torch.full((4,), t))
+            mean = (x - beta[t] / (1 - abar[t]).sqrt() * eps) / (1 - beta[t]).sqrt()
+            if t > 0:
+                sigma = ((1 - abar[t - 1]) / (1 - abar[t]) * beta[t]).sqrt()
+                x = mean + sigma * torch.randn(x.shape, generator=gen)
+            else:
+                x = mean
+    torch.testing.assert_close(ours, x, atol=1e-5, rtol=1e-5)

@@ -160,3 +160,19 @@ def test_sample_candidates_shared_prompt_cache_continues_the_prompt(lm):
     ids = G.encode_prompt(tok, PROMPT)
     assert G._shared_prompt_cache(model, ids, 3) is not None
     assert G.sample_candidates(model, tok, PROMPT, 3, 8, top_k=1, seed=0) == [greedy] * 3
+
+
+@pytest.mark.parametrize("kw", [dict(temperature=0.8), dict(temperature=1.3, top_k=20), dict(top_p=0.9)])
+def test_sampled_hand_loop_equals_generate_with_the_same_seed(lm, kw):
+    """The library twin of the sampled path: transformers' own logits processors and draw, seeded
+    the same way (one multinomial per step from a CPU generator), give the same tokens."""
+    model, tok = lm
+    res = G.generate_by_hand(model, tok, PROMPT, 16, seed=7, **kw)
+    ids = G.encode_prompt(tok, PROMPT)
+    torch.manual_seed(7)
+    out = model.generate(ids, attention_mask=torch.ones_like(ids), do_sample=True, max_new_tokens=16,
+                         pad_token_id=tok.pad_token_id, top_k=kw.get("top_k", 0), top_p=kw.get("top_p", 1.0),
+                         temperature=kw.get("temperature", 1.0))
+    new = out[0, ids.shape[1]:].tolist()
+    new = new[:new.index(tok.eos_token_id)] if tok.eos_token_id in new else new
+    assert res.token_ids == new

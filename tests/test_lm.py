@@ -120,3 +120,18 @@ def test_bad_input_is_explained(tok):
         lm.train_lm(model, torch.arange(500), torch.arange(500), steps=1, block_size=64)
     with pytest.raises(BadInputError, match="divisible"):
         lm.make_tiny_gpt(100, n_embd=30, n_head=4)
+
+
+def test_lr_schedule_is_transformers_cosine_with_a_floor_shifted_one_warmup_step():
+    """Library twin: transformers' cosine schedule with min_lr_rate=0.1. Ours starts warm-up at
+    lr/warmup instead of 0 (no step is wasted at learning rate 0), so during warm-up step s is
+    transformers' step s + 1; afterwards the two agree."""
+    from transformers import get_cosine_with_min_lr_schedule_with_warmup
+    steps, warmup, base = 50, 5, 3e-3
+    opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=base)
+    sched = get_cosine_with_min_lr_schedule_with_warmup(opt, warmup, steps, min_lr_rate=0.1)
+    theirs = [base * sched.lr_lambdas[0](s) for s in range(steps + 1)]
+    ours = [lm.lr_at(s, steps, base, warmup) for s in range(steps + 1)]
+    assert ours[:warmup] == pytest.approx(theirs[1:warmup + 1])
+    assert ours[warmup:] == pytest.approx(theirs[warmup:])
+    assert ours[-1] == pytest.approx(0.1 * base)
