@@ -124,3 +124,18 @@ def test_piano_roll_explains_its_colours_beside_the_notes():
     assert any("in the" in t for t in labels) and any("outside" in t for t in labels)
     assert any("tonic" in t for t in labels)
     assert legend.get_bbox_to_anchor().x0 >= fig.axes[0].get_window_extent().x1 - 1  # not over the notes
+
+
+def test_spectrogram_is_torch_stft_with_a_symmetric_hann_window():
+    """Library twin of the hand-written STFT: torch.stft without centring, same window and hop."""
+    import torch
+    sr, n_fft, hop = 8000, 256, 64
+    rng = np.random.default_rng(0)
+    wave = A.sine(440, 0.3, sr) + 0.1 * rng.standard_normal(int(0.3 * sr))
+    freqs, times, db = A.spectrogram(wave, sr, n_fft=n_fft, hop=hop)
+    spec = torch.stft(torch.tensor(wave, dtype=torch.float64), n_fft, hop_length=hop, center=False,
+                      window=torch.hann_window(n_fft, periodic=False, dtype=torch.float64), return_complex=True)
+    reference = 10 * np.log10(spec.abs().numpy() ** 2 + 1e-10)
+    assert db.shape == reference.shape
+    np.testing.assert_allclose(db, reference, atol=1e-6)
+    np.testing.assert_allclose(freqs, np.arange(n_fft // 2 + 1) * sr / n_fft)
