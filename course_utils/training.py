@@ -95,29 +95,32 @@ def predict_classifier(model, tokenizer, texts, *, batch_size: int = 64, max_len
 
 
 def accuracy(pred, gold) -> float:
-    pred, gold = np.asarray(pred), np.asarray(gold)
-    return float((pred == gold).mean())
+    """Share of correct predictions (scikit-learn's accuracy_score)."""
+    from sklearn.metrics import accuracy_score
+    pred, gold = _pair(pred, gold)
+    return float(accuracy_score(gold, pred))
 
 
 def macro_f1(pred, gold, num_labels: int) -> float:
-    """Mean over classes of F1 (a class never predicted nor present is skipped)."""
-    pred, gold = np.asarray(pred), np.asarray(gold)
-    f1s = []
-    for c in range(num_labels):
-        tp = np.sum((pred == c) & (gold == c))
-        fp = np.sum((pred == c) & (gold != c))
-        fn = np.sum((pred != c) & (gold == c))
-        if tp + fp + fn == 0:
-            continue
-        f1s.append(2 * tp / (2 * tp + fp + fn))
-    return float(np.mean(f1s)) if f1s else 0.0
+    """Mean over classes of F1, each class counting equally (scikit-learn's macro average over the
+    classes that occur in gold or pred: a class never predicted nor present is skipped)."""
+    from sklearn.metrics import f1_score
+    pred, gold = _pair(pred, gold, num_labels)
+    return float(f1_score(gold, pred, average="macro", zero_division=0)) if len(gold) else 0.0
 
 
 def confusion_matrix(pred, gold, num_labels: int) -> np.ndarray:
     """counts[i, j] = how many examples of true class i were predicted as class j."""
-    pred, gold = np.asarray(pred, dtype=int), np.asarray(gold, dtype=int)
+    from sklearn.metrics import confusion_matrix as sk_confusion
+    pred, gold = _pair(pred, gold, num_labels)
+    return sk_confusion(gold, pred, labels=list(range(num_labels)))
+
+
+def _pair(pred, gold, num_labels: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    pred, gold = np.asarray(pred, dtype=int).ravel(), np.asarray(gold, dtype=int).ravel()
     if pred.shape != gold.shape:
         raise BadInputError(f"pred and gold must have the same length, got {pred.shape} and {gold.shape}.")
-    counts = np.zeros((num_labels, num_labels), dtype=int)
-    np.add.at(counts, (gold, pred), 1)
-    return counts
+    if num_labels is not None and len(pred) and (min(pred.min(), gold.min()) < 0
+                                                 or max(pred.max(), gold.max()) >= num_labels):
+        raise BadInputError(f"labels must be 0..{num_labels - 1} for num_labels={num_labels}.")
+    return pred, gold
