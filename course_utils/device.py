@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import torch
@@ -108,3 +109,23 @@ def device_memory_gb(device: torch.device | str | None = None) -> float | None:
     if dev.type == "cuda":
         return torch.cuda.get_device_properties(dev).total_memory / 2**30
     return None
+
+
+@contextmanager
+def one_cpu_thread(device="cpu"):
+    """Run on one CPU thread (a context manager, or a decorator: `@one_cpu_thread()`).
+
+    For the course's tiny models: they gain nothing from more threads (on a busy machine, thread
+    hand-offs made them several times slower), and a fixed thread count makes the float
+    arithmetic, hence a seeded run, identical on 2-core and 16-core machines. On a GPU it does
+    nothing.
+    """
+    if torch.device(device).type != "cpu":
+        yield
+        return
+    old = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(old)

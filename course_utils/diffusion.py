@@ -18,29 +18,14 @@ from __future__ import annotations
 
 import math
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 import torch
 from torch import nn
 
+from .device import one_cpu_thread
 from .errors import BadInputError
-
-
-@contextmanager
-def one_cpu_thread(device):
-    """Run on one CPU thread: these matrices are too small to gain from more, and a fixed thread
-    count makes the float arithmetic, hence a seeded run, identical on 2-core and 16-core machines."""
-    if torch.device(device).type != "cpu":
-        yield
-        return
-    old = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(old)
 
 
 # ---------------------------------------------------------------- noise schedule

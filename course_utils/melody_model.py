@@ -21,29 +21,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
+from .device import one_cpu_thread
 from .errors import BadInputError
 from .sampling import sample_next
 from .melodies import (DURATIONS, MODES, PITCH_MAX, PITCH_MIN, REST, Melody, mode_of,
                        scale_share)
 
 CONDITIONS = ("major", "minor", "any")  # "any" = unconditioned
-
-
-def single_thread(fn):
-    """Run a tiny-model function on one CPU thread. A 100k-parameter model gains nothing from
-    more threads, and on a busy machine thread hand-offs made it 8x slower; one thread also
-    gives the same numbers on any number of cores (stable notebook outputs)."""
-    import functools
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        before = torch.get_num_threads()
-        torch.set_num_threads(1)
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            torch.set_num_threads(before)
-    return wrapper
 
 
 def _duration_name(d: float) -> str:
@@ -152,7 +136,7 @@ def _encode_all(tokenizer, melodies, condition_dropout, rng, max_notes):
             for m in melodies]
 
 
-@single_thread
+@one_cpu_thread()   # tiny model: one thread is faster and gives the same numbers anywhere
 @torch.no_grad()
 def melody_loss(model, tokenizer, melodies: list[Melody], max_notes: int = 64, batch_size: int = 64) -> float:
     """Mean next-token cross-entropy on melodies (each with its true mode as condition)."""
@@ -167,7 +151,7 @@ def melody_loss(model, tokenizer, melodies: list[Melody], max_notes: int = 64, b
     return total / max(count, 1)
 
 
-@single_thread
+@one_cpu_thread()   # tiny model: one thread is faster and gives the same numbers anywhere
 def train_melody_model(model, tokenizer, melodies: list[Melody], *, steps: int = 300, batch_size: int = 32,
                        lr: float = 3e-3, condition_dropout: float = 0.2, max_notes: int = 64,
                        minor_weight: float | None = None, seed: int = 0, val_melodies=None,
@@ -230,7 +214,7 @@ def train_melody_model(model, tokenizer, melodies: list[Melody], *, steps: int =
     return result
 
 
-@single_thread
+@one_cpu_thread()   # tiny model: one thread is faster and gives the same numbers anywhere
 @torch.no_grad()
 def sample_melodies(model, tokenizer: MelodyTokenizer, condition: str = "major", *, n: int = 1,
                     temperature: float = 1.0, seed: int = 0, max_notes: int = 48, min_notes: int = 8,

@@ -88,3 +88,18 @@ def test_course_dtype_unknown_is_a_clear_error(no_gpu, monkeypatch):
     monkeypatch.setenv("COURSE_DTYPE", "half-ish")
     with pytest.raises(BadInputError, match="COURSE_DTYPE='half-ish' is not a number type"):
         dev.get_device()
+
+
+def test_one_cpu_thread_as_context_and_decorator_restores_the_thread_count():
+    before = torch.get_num_threads()
+    with dev.one_cpu_thread("cpu"):
+        assert torch.get_num_threads() == 1
+    assert torch.get_num_threads() == before
+
+    @dev.one_cpu_thread()
+    def inside():
+        return torch.get_num_threads()
+
+    assert inside() == 1 and inside() == 1 and torch.get_num_threads() == before
+    with dev.one_cpu_thread("meta"):                 # not the CPU: left alone
+        assert torch.get_num_threads() == before
