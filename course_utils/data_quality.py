@@ -14,6 +14,7 @@ import string
 
 import torch
 
+from .checks import check_text
 from .errors import BadInputError
 
 
@@ -25,14 +26,9 @@ def take_fraction(ids, fraction: float) -> torch.Tensor:
     return ids[: max(1, int(round(len(ids) * fraction)))]
 
 
-def _check_text(text) -> None:
-    if not isinstance(text, str) or not text.strip():
-        raise BadInputError("text must be a non-empty string.")
-
-
 def shuffle_words(text: str, seed: int = 0) -> str:
     """Shuffle the words inside each line: the vocabulary and word counts stay, grammar goes."""
-    _check_text(text)
+    check_text(text)
     rng = random.Random(seed)
     out = []
     for line in text.split("\n"):
@@ -45,7 +41,7 @@ def shuffle_words(text: str, seed: int = 0) -> str:
 def inject_noise(text: str, rate: float = 0.2, seed: int = 0) -> str:
     """Replace each letter, with probability `rate`, by a random lower-case letter (typos, OCR
     errors, scraped junk). Spaces, digits, punctuation and line breaks are kept."""
-    _check_text(text)
+    check_text(text)
     if not (0 <= rate <= 1):
         raise BadInputError(f"rate must be in [0, 1], got {rate!r}.")
     rng = random.Random(seed)

@@ -20,7 +20,7 @@ import torch
 
 from . import sampling as S
 from .errors import BadInputError
-from .loading import check_text
+from .checks import check_text
 
 # ----------------------------------------------------------------------------- prompts
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any, Mapping, Sequence
 
 from .errors import BadInputError
-from .loading import check_text
+from .checks import check_text
 
 
 def token_table(tokenizer, text: str, *, add_special_tokens: bool = True):

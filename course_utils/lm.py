@@ -20,6 +20,7 @@ from typing import Callable, Iterator
 import torch
 import torch.nn.functional as F
 
+from .checks import check_temperature, check_text
 from .errors import BadInputError
 
 EOT = "<|endoftext|>"                                      # GPT-2's document separator
@@ -37,7 +38,7 @@ def train_bpe_tokenizer(text: str, vocab_size: int = 2000, *, mlm: bool = False)
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
     from transformers import PreTrainedTokenizerFast
 
-    check_nonempty_text(text, "the tokenizer's training text")
+    check_text(text, "the tokenizer's training text")
     if not isinstance(vocab_size, int) or vocab_size < 300:
         raise BadInputError(f"vocab_size must be a whole number >= 300 (256 bytes + merges), got {vocab_size!r}.")
     special = MLM_SPECIAL if mlm else [EOT]
@@ -63,7 +64,7 @@ def train_bpe_tokenizer(text: str, vocab_size: int = 2000, *, mlm: bool = False)
 
 def encode(tokenizer, text: str) -> torch.Tensor:
     """The whole text as one 1-D LongTensor of token ids (no special tokens added)."""
-    check_nonempty_text(text, "text to encode")
+    check_text(text, "text to encode")
     # Encode line by line in one batch call (fast, parallel-safe); byte-level BPE keeps the
     # newline characters, so decoding the concatenation gives the text back.
     lines = text.splitlines(keepends=True)
@@ -75,14 +76,6 @@ def encode(tokenizer, text: str) -> torch.Tensor:
     return torch.tensor([i for line in ids for i in line], dtype=torch.long)
 
 
-def check_nonempty_text(text, what: str) -> None:
-    if not isinstance(text, str):
-        raise BadInputError(f"{what} must be a string, got {type(text).__name__}.")
-    if not text.strip():
-        raise BadInputError(f"{what} is empty.")
-
-
-# --------------------------------------------------------------------------- model
 def make_tiny_gpt(vocab_size: int, n_layer: int = 4, n_embd: int = 128, n_head: int = 4,
                   n_ctx: int = 128, *, dropout: float = 0.0, seed: int = 0):
     """A GPT-2-architecture model (`GPT2LMHeadModel`) with random weights.
@@ -297,7 +290,7 @@ def train_lm(model, train_ids, val_ids, *, steps: int, batch_size: int = 32, blo
 def _ids_of(tokenizer_or_ids, text) -> torch.Tensor:
     if text is None:  # ids given directly
         return torch.as_tensor(tokenizer_or_ids, dtype=torch.long).flatten()
-    check_nonempty_text(text, "the text to score")
+    check_text(text, "the text to score")
     return torch.tensor(tokenizer_or_ids(text, add_special_tokens=False)["input_ids"], dtype=torch.long)
 
 
@@ -345,9 +338,8 @@ def bits_per_character(model, tokenizer, text: str, *, block_size: int | None = 
 def sample(model, tokenizer, prompt: str, max_new_tokens: int = 40, temperature: float = 0.8,
            seed: int = 0, top_k: int | None = 50) -> str:
     """Continue `prompt` by sampling; the same seed gives the same text. Returns prompt + continuation."""
-    check_nonempty_text(prompt, "prompt")
-    if temperature <= 0:
-        raise BadInputError(f"temperature must be > 0, got {temperature} (small values approach greedy decoding).")
+    check_text(prompt, "prompt")
+    check_temperature(temperature)
     if max_new_tokens < 1:
         raise BadInputError(f"max_new_tokens must be at least 1, got {max_new_tokens}.")
     device = next(model.parameters()).device

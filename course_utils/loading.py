@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .catalog import RoleSpec, get_role
+from .checks import check_text  # noqa: F401 (cu.check_text)
 from .device import get_device
 from .errors import BadInputError, OnlineOnlyError
 from .hub import HubMode, decide_mode
@@ -134,12 +135,3 @@ def hub_load_error(path: str, hub: HubMode, err: Exception) -> OnlineOnlyError:
     return OnlineOnlyError(
         f"Could not load {path} from the Hub ({detail}). Check the connection, or run offline with "
         "COURSE_MODE=offline.")
-
-
-def check_text(text, what: str = "text") -> str:
-    """Reject empty input with a message instead of a deep traceback."""
-    if not isinstance(text, str):
-        raise BadInputError(f"{what} must be a string, got {type(text).__name__}.")
-    if not text.strip():
-        raise BadInputError(f"{what} is empty: type at least one word.")
-    return text

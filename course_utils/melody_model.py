@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
+from .checks import check_temperature
 from .device import one_cpu_thread
 from .errors import BadInputError
 from .sampling import sample_next
@@ -223,9 +224,7 @@ def sample_melodies(model, tokenizer: MelodyTokenizer, condition: str = "major",
     with a seeded torch.Generator (same seed -> same melodies). The grammar is enforced by
     masking: a pitch (or <eos>) is always followed by a duration."""
     cond_id = tokenizer.condition_id(condition)
-    if not (isinstance(temperature, (int, float)) and temperature > 0):
-        raise BadInputError(f"temperature must be a number above 0, got {temperature!r} "
-                            "(near 0 = always the likeliest note; 1 = as trained; above 1 = wilder).")
+    check_temperature(temperature)
     if n < 1 or max_notes < 1 or min_notes > max_notes:
         raise BadInputError(f"need n >= 1 and 1 <= min_notes <= max_notes (got n={n}, "
                             f"min_notes={min_notes}, max_notes={max_notes}).")

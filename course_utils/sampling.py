@@ -15,6 +15,7 @@ import math
 
 import torch
 
+from .checks import check_number, check_seed, check_temperature  # noqa: F401 (re-exported)
 from .errors import BadInputError
 
 NEG_INF = float("-inf")
@@ -30,22 +31,6 @@ def _check_logits(logits) -> torch.Tensor:
     return logits
 
 
-def _number(value, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(float(value)):
-        raise BadInputError(f"{name} must be a number, got {value!r}.")
-    return float(value)
-
-
-def check_temperature(temperature) -> float:
-    t = _number(temperature, "temperature")
-    if t <= 0 or math.isinf(t):
-        raise BadInputError(
-            f"temperature must be a positive number, got {temperature!r}. Dividing by 0 (or a negative "
-            "number) is undefined: temperature -> 0 means 'always take the most likely token', so for "
-            "that use greedy decoding instead (temperature=None, or do_sample=False in generate).")
-    return t
-
-
 def check_top_k(top_k) -> int:
     if isinstance(top_k, bool) or not isinstance(top_k, int):
         raise BadInputError(f"top_k must be a whole number, got {top_k!r}.")
@@ -55,7 +40,7 @@ def check_top_k(top_k) -> int:
 
 
 def check_top_p(top_p) -> float:
-    p = _number(top_p, "top_p")
+    p = check_number(top_p, "top_p")
     if not (0 < p <= 1):
         raise BadInputError(
             f"top_p must be in (0, 1], got {top_p!r}: it is the share of probability mass to keep "
@@ -64,7 +49,7 @@ def check_top_p(top_p) -> float:
 
 
 def check_repetition_penalty(penalty) -> float:
-    r = _number(penalty, "repetition_penalty")
+    r = check_number(penalty, "repetition_penalty")
     if r <= 0 or math.isinf(r):
         raise BadInputError(
             f"repetition_penalty must be a positive number, got {penalty!r}: 1.0 changes nothing, "
@@ -178,6 +163,4 @@ def make_generator(seed: int | None, device="cpu") -> torch.Generator | None:
     """A torch.Generator seeded with `seed` (None: use torch's global random state)."""
     if seed is None:
         return None
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise BadInputError(f"seed must be a non-negative whole number, got {seed!r}.")
-    return torch.Generator(device=device).manual_seed(seed)
+    return torch.Generator(device=device).manual_seed(check_seed(seed))

@@ -7,6 +7,7 @@ import random
 import numpy as np
 import torch
 
+from .checks import check_seed
 from .errors import BadInputError
 
 
@@ -28,9 +29,7 @@ def lesson_seed() -> int:
 
 def set_seed(seed: int = 0) -> int:
     """Seed every random generator a lesson uses; returns the seed so it can be printed."""
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise BadInputError(f"seed must be a non-negative whole number, got {seed!r}.")
-    seed = int(seed)
+    seed = check_seed(seed)
     random.seed(seed)
     np.random.seed(seed % 2**32)
     torch.manual_seed(seed)

@@ -15,7 +15,7 @@ from functools import lru_cache
 import torch
 
 from .digits import DIGIT_WORDS
-from .loading import check_text
+from .checks import check_text
 
 # phrasings the generator is trained on: every template x {word, numeral} for every digit
 TRAIN_TEMPLATES = ("{w}", "a handwritten {w}", "the digit {w}", "draw the number {w}",

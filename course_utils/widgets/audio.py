@@ -20,7 +20,7 @@ from ..audio import TIMBRES, piano_roll, render_melody
 from ..errors import BadInputError
 from ..melodies import Melody, mode_of, scale_share
 from ..melody_model import CONDITIONS, sample_melodies
-from ..sampling import check_temperature
+from ..checks import check_temperature
 
 WIDGET_RATE = 16_000  # Hz: enough for melodies, keeps the player's data small
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
+from ..checks import check_seed
 from ..digits import to_pixels
 from ..errors import BadInputError
 from ..text_to_digits import PromptResult, TextToDigits
@@ -50,8 +51,7 @@ def prompt_figure(result: PromptResult, *, strip_rows: int = 3):
 def render_prompt(generator: TextToDigits, prompt: str, guidance: float = 2.0, seed: int = 0,
                   n_steps: int = 200, n: int = 16) -> PromptResult:
     """Samples for one setting of the widget (cached)."""
-    if not isinstance(seed, int) or seed < 0:
-        raise BadInputError(f"seed must be a non-negative whole number, got {seed!r}.")
+    seed = check_seed(seed)
     if _cache["generator"] is not generator:      # a new (e.g. retrained) generator: start afresh
         _cache["generator"], _cache["results"] = generator, OrderedDict()
     results = _cache["results"]

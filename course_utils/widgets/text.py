@@ -15,7 +15,7 @@ import ipywidgets as W
 from .. import sampling as S
 from ..errors import CourseError
 from ..generation import chat_messages, generate_by_hand, next_token_distribution
-from ..loading import check_text
+from ..checks import check_text
 from ..plots import plot_before_after
 
 # ----------------------------------------------------------------------------- plain functions
