@@ -91,7 +91,7 @@ def main(argv=None):
         "",
         f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, torch {torch.__version__}, "
         f"1 torch thread (the library runs these small matrices on one thread), load average at the end {load:.1f}.",
-        f"Model: {D.count_parameters(model):,}-parameter MLP denoiser, T=200, MiniLM prompt vectors (384), batch 128, "
+        f"Model: {model.num_parameters():,}-parameter MLP denoiser, T=200, MiniLM prompt vectors (384), batch 128, "
         f"AdamW lr 2e-3. Encoding {len(bank.texts) + len(PROMPTS)} phrasings with MiniLM (model load included): {encode_s:.1f} s.",
         "",
         "## Training time to a conditional accuracy",

@@ -57,7 +57,7 @@ def main(argv=None):
                           max_seconds=args.seconds)
         n = len(log.steps)
         train_loss = sum(log.train_loss[-20:]) / len(log.train_loss[-20:])
-        print(f"| GPT-2 {layers}x{width} | {lm.count_parameters(model)/1e6:.2f} M | {n} | "
+        print(f"| GPT-2 {layers}x{width} | {model.num_parameters()/1e6:.2f} M | {n} | "
               f"{log.tokens_per_second:,.0f} | {n / log.seconds:.2f} | {train_loss:.2f} | "
               f"{log.final_val_loss:.2f} | {2.718281828 ** log.final_val_loss:.0f} |")
 

@@ -89,12 +89,9 @@ MODELS = {m.name: m for m in [
 
 def spec_from_model(model, name: str = "tiny GPT") -> ModelSpec:
     """A ModelSpec read from a transformers GPT-2/Llama-style config and its real parameter count."""
-    c = model.config
-    get = lambda *keys: next(getattr(c, k) for k in keys if getattr(c, k, None) is not None)
-    return ModelSpec(name, float(sum(p.numel() for p in model.parameters())),
-                     int(get("n_layer", "num_hidden_layers")), int(get("n_embd", "hidden_size")),
-                     int(get("n_head", "num_attention_heads")), int(c.vocab_size),
-                     int(get("n_positions", "max_position_embeddings")))
+    c = model.config   # transformers maps GPT-2's n_layer, n_embd, n_head, n_positions to these names
+    return ModelSpec(name, float(model.num_parameters()), int(c.num_hidden_layers), int(c.hidden_size),
+                     int(c.num_attention_heads), int(c.vocab_size), int(c.max_position_embeddings))
 
 
 def activation_memory_bytes(spec: ModelSpec, batch_size: int, seq_len: int | None = None,

@@ -144,9 +144,9 @@ class Denoiser(nn.Module):
             h = h + self.cond(cond)
         return self.out(self.blocks(h))
 
-
-def count_parameters(model: nn.Module) -> int:
-    return sum(p.numel() for p in model.parameters())
+    def num_parameters(self) -> int:
+        """As transformers models have it: every parameter counted once."""
+        return sum(p.numel() for p in self.parameters())
 
 
 # ---------------------------------------------------------------- training

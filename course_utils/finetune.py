@@ -202,7 +202,7 @@ def check_class_coverage(labels, names=LABELS) -> None:
 
 # ----- a causal language model learning a style (LoRA on SmolLM2) -----
 
-def lm_batches(tokenizer, texts, max_len: int = 64):
+def padded_lm_batch(tokenizer, texts, max_len: int = 64):
     """Token ids for causal-LM training: labels = input ids, padding ignored (-100)."""
     # right padding: the real tokens keep positions 0..n-1 whatever the tokenizer's default
     enc = tokenizer(list(texts), truncation=True, max_length=max_len, padding=True, padding_side="right",
@@ -221,7 +221,7 @@ def mean_token_loss(model, tokenizer, texts, *, max_len: int = 64, batch_size: i
     total, count = 0.0, 0
     texts = list(texts)
     for start in range(0, len(texts), batch_size):
-        enc = lm_batches(tokenizer, texts[start:start + batch_size], max_len)
+        enc = padded_lm_batch(tokenizer, texts[start:start + batch_size], max_len)
         enc = {k: v.to(device) for k, v in enc.items()}
         logits = model(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"]).logits.float()
         target = enc["labels"][:, 1:]
@@ -248,7 +248,7 @@ def train_causal_lm(model, tokenizer, texts, *, steps: int = 20, batch_size: int
     losses = []
     for step in range(steps):
         idx = [order[(step * batch_size + j) % len(texts)] for j in range(batch_size)]
-        enc = {k: v.to(device) for k, v in lm_batches(tokenizer, [texts[i] for i in idx], max_len).items()}
+        enc = {k: v.to(device) for k, v in padded_lm_batch(tokenizer, [texts[i] for i in idx], max_len).items()}
         loss = model(**enc).loss
         loss.backward()
         opt.step()

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
+from .seed import seeded
 from .errors import BadInputError
 
 
@@ -131,8 +132,7 @@ def train_gan(data, *, steps: int = 1500, lr: float = 1e-3, batch_size: int = 25
         raise BadInputError("steps, batch_size and lr must be positive and instance_noise >= 0.")
     if loss not in ("bce", "hinge"):
         raise BadInputError(f"loss must be 'bce' or 'hinge', got {loss!r}.")
-    with torch.random.fork_rng(devices=[]):   # init from the seed, global RNG left alone
-        torch.manual_seed(seed)
+    with seeded(seed):   # init from the seed, global RNG left alone
         G, D = _mlp(z_dim, data.shape[1], width, depth), _mlp(data.shape[1], 1, width, depth)
     opt_g = torch.optim.Adam(G.parameters(), lr=lr, betas=(0.5, 0.999))
     opt_d = torch.optim.Adam(D.parameters(), lr=lr, betas=(0.5, 0.999))

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import torch
 
 from . import sampling as S
+from .seed import seeded
 from .errors import BadInputError
 from .checks import check_text
 
@@ -69,8 +70,8 @@ def encode_prompt(tok, prompt_or_messages) -> torch.Tensor:
 
 
 def context_length(model) -> int | None:
-    cfg = model.config
-    return getattr(cfg, "max_position_embeddings", None) or getattr(cfg, "n_positions", None)
+    """The most tokens the model attends to (transformers maps GPT-2's n_positions to this name)."""
+    return getattr(model.config, "max_position_embeddings", None)
 
 
 def check_fits_context(model, prompt_len: int, max_new_tokens) -> int:
@@ -227,8 +228,7 @@ def sample_candidates(model, tok, prompt, n: int, max_new_tokens: int, *, temper
     cache = _shared_prompt_cache(model, ids, n)
     if cache is not None:
         kwargs[_cache_arg(model)] = cache           # generate() then feeds only the prompt's last token
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
+    with seeded(seed, device):                     # generate() draws on the model's device
         out = model.generate(batch, attention_mask=torch.ones_like(batch), max_new_tokens=max_new_tokens,
                              pad_token_id=tok.pad_token_id if tok.pad_token_id is not None else tok.eos_token_id,
                              **kwargs)

@@ -21,6 +21,7 @@ import torch
 import torch.nn.functional as F
 
 from .checks import check_temperature, check_text
+from .seed import seeded
 from .errors import BadInputError
 
 EOT = "<|endoftext|>"                                      # GPT-2's document separator
@@ -92,8 +93,7 @@ def make_tiny_gpt(vocab_size: int, n_layer: int = 4, n_embd: int = 128, n_head: 
     config = GPT2Config(vocab_size=vocab_size, n_positions=n_ctx, n_embd=n_embd, n_layer=n_layer,
                         n_head=n_head, resid_pdrop=dropout, embd_pdrop=dropout, attn_pdrop=dropout,
                         bos_token_id=0, eos_token_id=0, pad_token_id=0)
-    with torch.random.fork_rng(devices=[]):  # same weights for the same seed, global RNG untouched
-        torch.manual_seed(seed)
+    with seeded(seed):  # same weights for the same seed, global RNG untouched
         model = GPT2LMHeadModel(config)
     model.loss_type = "ForCausalLM"  # GPT-2's class name doesn't say it; avoids a one-time warning
     return model
@@ -115,24 +115,10 @@ def make_tiny_roberta(tokenizer, n_layer: int = 4, n_embd: int = 128, n_head: in
                            type_vocab_size=1, hidden_dropout_prob=0.0, attention_probs_dropout_prob=0.0,
                            pad_token_id=tokenizer.pad_token_id, bos_token_id=tokenizer.bos_token_id,
                            eos_token_id=tokenizer.eos_token_id)
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
+    with seeded(seed):
         return RobertaForMaskedLM(config)
 
 
-def count_parameters(model) -> int:
-    """Distinct parameters (tied input/output embeddings counted once)."""
-    return sum(p.numel() for p in model.parameters())
-
-
-def model_context(model, default: int = 1024) -> int:
-    """How many tokens the model can attend to (GPT-2: n_positions; Llama: max_position_embeddings)."""
-    cfg = model.config
-    for name in ("n_positions", "max_position_embeddings"):
-        value = getattr(cfg, name, None)
-        if value:
-            return int(value)
-    return default
 
 
 # --------------------------------------------------------------------------- data
@@ -229,9 +215,9 @@ def train_lm(model, train_ids, val_ids, *, steps: int, batch_size: int = 32, blo
     """
     if not isinstance(steps, int) or steps < 1:
         raise BadInputError(f"steps must be a whole number >= 1, got {steps!r}.")
-    if block_size > model_context(model):
+    if block_size > model.config.max_position_embeddings:
         raise BadInputError(f"block_size {block_size} is longer than the model's context "
-                            f"{model_context(model)}: use block_size <= {model_context(model)}.")
+                            f"{model.config.max_position_embeddings}: use block_size <= {model.config.max_position_embeddings}.")
     _check_ids(val_ids, block_size, "the validation text")
     warmup = max(1, steps // 10) if warmup is None else max(1, int(warmup))
     eval_every = max(1, steps // 5) if eval_every is None else int(eval_every)
@@ -305,7 +291,7 @@ def token_nll(model, tokenizer_or_ids, text: str | None = None, *, block_size: i
     ids = _ids_of(tokenizer_or_ids, text)
     if ids.numel() < 2:
         raise BadInputError("The text to score must be at least 2 tokens long (the first one has no context).")
-    block_size = block_size or min(model_context(model), 1024)
+    block_size = block_size or min(model.config.max_position_embeddings, 1024)
     model.eval()
     device = next(model.parameters()).device
     total, count = 0.0, 0
@@ -344,14 +330,13 @@ def sample(model, tokenizer, prompt: str, max_new_tokens: int = 40, temperature:
         raise BadInputError(f"max_new_tokens must be at least 1, got {max_new_tokens}.")
     device = next(model.parameters()).device
     ids = tokenizer(prompt, add_special_tokens=False, return_tensors="pt")["input_ids"].to(device)
-    room = model_context(model) - max_new_tokens
+    room = model.config.max_position_embeddings - max_new_tokens
     if ids.size(1) > room:
         raise BadInputError(f"prompt ({ids.size(1)} tokens) + max_new_tokens ({max_new_tokens}) exceed the "
-                            f"model's context of {model_context(model)} tokens: shorten one of them.")
+                            f"model's context of {model.config.max_position_embeddings} tokens: shorten one of them.")
     pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
     model.eval()
-    with torch.random.fork_rng(devices=[]):  # the notebook's own random stream is left alone
-        torch.manual_seed(seed)
+    with seeded(seed, model.device):  # the notebook's own random stream is left alone
         out = model.generate(input_ids=ids, attention_mask=torch.ones_like(ids), do_sample=True,
                              temperature=float(temperature), top_k=top_k or 0, top_p=1.0,
                              max_new_tokens=max_new_tokens, pad_token_id=pad)

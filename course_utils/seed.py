@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import random
+from contextlib import contextmanager
 
 import numpy as np
 import torch
@@ -43,3 +44,20 @@ def set_lesson_seed(seed: int | None = None) -> int:
     global _lesson_seed
     _lesson_seed = set_seed(lesson_seed_from_env() if seed is None else seed)
     return _lesson_seed
+
+
+@contextmanager
+def seeded(seed: int, device="cpu"):
+    """Run a block with torch's random state set from `seed`, then restore the previous state.
+
+    How a library function draws reproducibly without touching the lesson's own random stream:
+    the CPU's generator is always forked; a CUDA device's too when the work runs there.
+    """
+    seed, dev = check_seed(seed), torch.device(device)
+    devices = [dev] if dev.type == "cuda" else []
+    with torch.random.fork_rng(devices=devices):
+        torch.default_generator.manual_seed(seed)
+        if devices:
+            with torch.cuda.device(dev):
+                torch.cuda.manual_seed(seed)
+        yield

@@ -5,7 +5,7 @@ import torch
 
 from course_utils.errors import BadInputError
 from course_utils.finetune import (add_lora, check_class_coverage, count_trainable, freeze_all_but,
-                                   lm_batches, make_classifier, mean_token_loss, style_snippets)
+                                   padded_lm_batch, make_classifier, mean_token_loss, style_snippets)
 from course_utils.training import check_labels, confusion_matrix, macro_f1
 
 
@@ -105,7 +105,7 @@ def test_mean_token_loss_equals_hand_computed_cross_entropy():
         nll -= sum(logp[i, ids[0, i + 1]].item() for i in range(ids.shape[1] - 1))
         count += ids.shape[1] - 1
     assert mean_token_loss(model, tok, texts, batch_size=2) == pytest.approx(nll / count, rel=1e-5)
-    assert (lm_batches(tok, texts)["labels"] == -100).sum() == 2  # the padding of "b c"
+    assert (padded_lm_batch(tok, texts)["labels"] == -100).sum() == 2  # the padding of "b c"
 
 
 def test_style_snippets_are_fixed_by_seed():

@@ -43,3 +43,19 @@ def test_roles_are_normalised():
 def test_online_only_role_offline_says_what_to_do():
     with pytest.raises(cu.OnlineOnlyError, match="Colab"):
         cu.resolve("image-generation", mode="offline")
+
+
+def test_seeded_draws_repeat_and_leave_the_lessons_stream_alone():
+    from course_utils.seed import seeded
+    torch.manual_seed(123)
+    expected_next = torch.rand(3)
+    torch.manual_seed(123)
+    with seeded(7):
+        a = torch.rand(3)
+    with seeded(7):
+        b = torch.rand(3)
+    assert torch.equal(a, b)
+    assert torch.equal(torch.rand(3), expected_next)     # as if the two blocks never ran
+    with pytest.raises(cu.BadInputError, match="seed"):
+        with seeded(-1):
+            pass
