@@ -45,7 +45,13 @@ class LoadedModel:
 def _auto_class(spec: RoleSpec):
     import transformers as T
     return {"text-generation": T.AutoModelForCausalLM, "text-classification": T.AutoModelForSequenceClassification,
-            "feature-extraction": T.AutoModel}[spec.task]
+            "feature-extraction": T.AutoModel, "text-to-audio": T.AutoModelForTextToWaveform}[spec.task]
+
+
+def _preprocessor_class(spec: RoleSpec):
+    """A tokenizer for text models; the processor (tokenizer + audio features) for MusicGen."""
+    import transformers as T
+    return T.AutoProcessor if spec.task == "text-to-audio" else T.AutoTokenizer
 
 
 def resolve(role: str, mode: str | None = None) -> tuple[RoleSpec, HubMode, str, str]:
@@ -90,14 +96,15 @@ def load_model(role: str, *, mode: str | None = None, device: str | None = None,
                dtype=None, verbose: bool = True) -> LoadedModel:
     """Load model + tokenizer for `role`; prints one line saying what ran and why."""
     spec, hub, name, path = resolve(role, mode)
+    if spec.task == "text-to-image":
+        raise BadInputError(f"The role {spec.role!r} is a diffusers pipeline, not a transformers model: load it "
+                            "with diffusers' AutoPipelineForText2Image, as lesson 07 shows.")
     quiet_libraries()
-    from transformers import AutoTokenizer
-
     choice = get_device(device)
     pin = {"revision": spec.hub_revision} if hub.online and spec.hub_revision else {}
     try:
         with silenced():
-            tok = AutoTokenizer.from_pretrained(path, **tokenizer_kwargs(role, mode), **pin)
+            tok = _preprocessor_class(spec).from_pretrained(path, **tokenizer_kwargs(role, mode), **pin)
             model = _auto_class(spec).from_pretrained(path, trust_remote_code=False, dtype=dtype or choice.dtype,
                                                       **weights_kwargs(role, mode), **pin)
     except OSError as err:
@@ -105,7 +112,7 @@ def load_model(role: str, *, mode: str | None = None, device: str | None = None,
             raise hub_load_error(path, hub, err) from err
         raise
     model = model.to(choice.device).eval()
-    if tok.pad_token is None and tok.eos_token is not None:  # GPT-2 has no pad token
+    if getattr(tok, "pad_token", "") is None and tok.eos_token is not None:  # GPT-2 has no pad token
         tok.pad_token = tok.eos_token
     loaded = LoadedModel(model, tok, spec.role, name, "hub" if hub.online else "offline", hub.reason, path)
     if verbose:

@@ -254,3 +254,32 @@ def test_course_loads_the_bin_only_sentiment_repo_safely_with_its_512_token_limi
     assert out["text-generation"]["weights"] == {"use_safetensors": True}
     assert out["text-generation"]["max_length"] == 1024               # GPT-2's own tokenizer_config
     assert "not in this machine's Hugging Face cache" in out["missing"]
+
+
+_MUSICGEN_CELL = r"""
+import json, torch
+import course_utils as cu
+cu.decide_mode("cached")
+musicgen, processor = cu.load_model("music-generation", dtype=torch.float32, verbose=False)
+inputs = processor(text=["a calm folk melody on a clarinet, in a minor key"], padding=True, return_tensors="pt")
+torch.manual_seed(0)
+codes = musicgen.generate(**inputs, do_sample=True, guidance_scale=3.0, max_new_tokens=8)
+try:
+    cu.load_model("image-generation", verbose=False)
+except cu.BadInputError as err:
+    image_error = str(err)
+print(json.dumps({"model": type(musicgen).__name__, "processor": type(processor).__name__,
+                  "shape": list(codes.shape), "rate": musicgen.config.audio_encoder.sampling_rate,
+                  "image_error": image_error}))
+"""
+
+
+def test_lesson_08s_musicgen_cell_runs_on_the_copied_repo(offline_env):
+    """The calls of lesson 08's MusicGen cell (which runs only on a GPU), on the CPU with tiny weights."""
+    done = subprocess.run([sys.executable, "-c", _MUSICGEN_CELL], env=offline_env, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    assert out["model"] == "MusicgenForConditionalGeneration" and out["processor"] == "MusicgenProcessor"
+    assert out["shape"][:2] == [1, 1] and out["shape"][2] > 0 and out["rate"] == 32000
+    assert "diffusers" in out["image_error"]
