@@ -219,3 +219,13 @@ def pretraining_estimate(n_params: float, n_tokens: float, cpu_flops_per_second:
     }
 
 
+def cost_report(spec: ModelSpec, n_tokens: float, hardware: list[Hardware], *, batch_size: int = 8,
+                precision: str = "mixed") -> str:
+    """Text: weight memory per dtype, then one training_estimate row per hardware."""
+    if not hardware:
+        raise BadInputError("Pick at least one hardware option.")
+    mem = ", ".join(f"{d} {weights_memory_bytes(spec.n_params, d) / GiB:.3g} GiB" for d in ("fp32", "fp16", "int8"))
+    rows = [training_estimate(spec, n_tokens, h, batch_size=batch_size, precision=precision) for h in hardware]
+    return (f"{spec.name}: {spec.n_params / 1e6:,.1f} M parameters, {n_tokens:.3g} training tokens, "
+            f"batch {batch_size} × {spec.context} tokens, {precision} precision\n"
+            f"weights alone: {mem}\n" + format_estimates(rows))

@@ -17,10 +17,12 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import torch
 
+from .audio import TIMBRES, piano_roll, render_melody
 from .checks import check_temperature
 from .device import one_cpu_thread
 from .errors import BadInputError
@@ -307,3 +309,52 @@ def print_report(report: dict[str, dict[str, float]], title: str = "condition") 
     print(f"{title:<10}" + "".join(f"{c:>16}" for c in cols))
     for row, vals in report.items():
         print(f"{row:<10}" + "".join(f"{vals[c]:>16.2f}" for c in cols))
+
+
+# ----------------------------------------------------------------------------- one melody, heard
+WIDGET_RATE = 16_000  # Hz: enough for melodies, keeps the player's data small
+
+
+@dataclass
+class Composition:
+    melody: Melody
+    wave: np.ndarray
+    sample_rate: int
+    summary: str
+    figure: object  # matplotlib.figure.Figure
+
+
+def _sampler(model, tokenizer):
+    @lru_cache(maxsize=64)
+    def sample(condition: str, temperature: float, seed: int) -> Melody:
+        return sample_melodies(model, tokenizer, condition, n=1, temperature=temperature, seed=seed,
+                               max_notes=32)[0]
+    return sample
+
+
+_SAMPLERS: dict[int, object] = {}
+
+
+def compose_melody(model, tokenizer, *, condition: str = "major", temperature: float = 1.0, seed: int = 0,
+                   tempo: float = 120.0, timbre: str = "clarinet", variation: bool = False,
+                   tonic_midi: int = 62, max_seconds: float = 8.0, sample_rate: int = WIDGET_RATE) -> Composition:
+    """Sample one melody (cached), render it, and describe it: the plain function behind the widget."""
+    if timbre not in TIMBRES:
+        raise BadInputError(f"timbre must be one of {TIMBRES}, got {timbre!r}.")
+    if condition not in CONDITIONS:
+        raise BadInputError(f"condition must be one of {CONDITIONS}, got {condition!r}.")
+    key = id(model)
+    if key not in _SAMPLERS:
+        _SAMPLERS.clear()  # one model at a time: don't keep old models alive
+        _SAMPLERS[key] = _sampler(model, tokenizer)
+    temperature = check_temperature(temperature)   # a clear message for 0, -1 or "hot"
+    mel = _SAMPLERS[key](condition, round(temperature, 3), int(seed))
+    mel = Melody(mel.pitches, mel.durations, mel.mode, tonic_midi, mel.source)
+    wave = render_melody(mel, tempo=tempo, timbre=timbre, sample_rate=sample_rate, variation=variation,
+                         seed=seed, max_seconds=max_seconds)
+    judged = mode_of(mel.pitches) or "undecided"
+    summary = (f"asked: {condition} | {len(mel)} notes | in major scale {scale_share(mel.pitches, 'major'):.2f}, "
+               f"in minor scale {scale_share(mel.pitches, 'minor'):.2f} | thirds say: {judged} | "
+               f"{len(wave) / sample_rate:.1f} s of audio at {sample_rate} Hz")
+    fig = piano_roll(mel, tempo=tempo, title=f"asked for {condition}, temperature {temperature:g}, seed {seed}")
+    return Composition(mel, wave, sample_rate, summary, fig)

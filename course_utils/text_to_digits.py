@@ -8,13 +8,15 @@ classifier reads in the samples.
 """
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
 import torch
 
 from .diffusion import Denoiser, NoiseSchedule, TrainLog, linear_schedule, sample, train_diffusion
-from .digits import PIXELS, DigitJudge, agreement, digit_judge, label_entropy, load_digit_data
+from .checks import check_seed
+from .digits import PIXELS, DigitJudge, agreement, digit_judge, label_entropy, load_digit_data, to_pixels
 from .errors import BadInputError
 from .text_condition import PhrasingBank, encode_prompts, named_digit
 
@@ -121,3 +123,58 @@ def measure_prompts(generator: TextToDigits, prompts, guidances=(0.0, 1.0, 2.0, 
                          "entropy_bits": label_entropy(judged[part]),
                          "distance": mean_pairwise_distance(x[part])})
     return pd.DataFrame(rows)
+
+
+# ----------------------------------------------------------------------------- one prompt, seen (the widget's plain functions)
+MAX_CACHED = 64
+# Holds the generator itself, not its id(): a retrained model must never get the old one's images.
+_cache: dict = {"generator": None, "results": OrderedDict()}
+
+
+def prompt_figure(result: PromptResult, *, strip_rows: int = 3):
+    """One Figure: the samples (titled with the classifier's reading) and a few denoising strips."""
+    from matplotlib.figure import Figure
+    n, levels = len(result.images), result.steps
+    ncols = min(8, n)
+    grid_rows = (n + ncols - 1) // ncols
+    strip_rows = min(strip_rows, n) if levels else 0
+    width = max(ncols, len(levels))
+    fig = Figure(figsize=(0.85 * width, 0.95 * (grid_rows + strip_rows) + 0.9))
+    axes = fig.subplots(grid_rows + strip_rows, width, squeeze=False)
+    for ax in axes.flat:
+        ax.set_axis_off()
+    imgs = to_pixels(result.images)
+    for i in range(n):
+        ax = axes[i // ncols, i % ncols]
+        ax.imshow(imgs[i], cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
+        ax.set_title(f"reads {result.judged[i]}", fontsize=7)
+    for j, (level, x) in enumerate(levels):
+        snaps = to_pixels(x)
+        for i in range(strip_rows):
+            ax = axes[grid_rows + i, j]
+            ax.imshow(snaps[i], cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
+            if i == 0:
+                ax.set_title(f"t={level}", fontsize=7)
+    score = ("no digit named" if result.agreement is None
+             else f"agreement with {result.asked_digit}: {result.agreement:.2f}")
+    fig.suptitle(f"{result.prompt!r} — {score}; bottom rows: denoising, noise (left) to image (right)", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def render_prompt(generator: TextToDigits, prompt: str, guidance: float = 2.0, seed: int = 0,
+                  n_steps: int = 200, n: int = 16) -> PromptResult:
+    """Samples for one setting of the widget (cached)."""
+    seed = check_seed(seed)
+    if _cache["generator"] is not generator:      # a new (e.g. retrained) generator: start afresh
+        _cache["generator"], _cache["results"] = generator, OrderedDict()
+    results = _cache["results"]
+    key = (prompt, float(guidance), seed, int(n_steps), n)
+    if key in results:
+        results.move_to_end(key)
+    else:
+        results[key] = generator.generate(prompt, n=n, guidance=guidance, seed=seed,
+                                          n_steps=int(n_steps), record=6)
+        if len(results) > MAX_CACHED:
+            results.popitem(last=False)
+    return results[key]

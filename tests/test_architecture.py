@@ -20,7 +20,7 @@ PARTS = {
     (1, "plots"): {"plots", "inspect"},
     (1, "data"): {"corpora", "tweets", "melodies", "digits", "blocklist", "data_quality"},
     (2, "training"): {"training", "lm", "costs"},
-    (2, "sampling"): {"sampling", "generation"},
+    (2, "sampling"): {"sampling", "generation", "playground"},
     (3, "models"): {"catalog", "hub", "loading", "offline_models", "sentiment_model"},
     (4, "finetuning"): {"finetune"},
     (4, "generators"): {"diffusion", "text_condition", "text_to_digits", "melody_model", "audio", "gan"},

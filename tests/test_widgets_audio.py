@@ -17,14 +17,14 @@ def model_and_tok():
 
 def test_compose_melody_is_seeded_and_cached(model_and_tok):
     model, tok = model_and_tok
-    a = WA.compose_melody(model, tok, condition="minor", seed=5, tempo=120, timbre="sine", max_seconds=2.0)
-    hits = WA._SAMPLERS[id(model)].cache_info().hits
-    b = WA.compose_melody(model, tok, condition="minor", seed=5, tempo=60, timbre="organ", max_seconds=2.0)
+    a = MM.compose_melody(model, tok, condition="minor", seed=5, tempo=120, timbre="sine", max_seconds=2.0)
+    hits = MM._SAMPLERS[id(model)].cache_info().hits
+    b = MM.compose_melody(model, tok, condition="minor", seed=5, tempo=60, timbre="organ", max_seconds=2.0)
     assert a.melody.pitches == b.melody.pitches          # tempo/timbre change only the sound
-    assert WA._SAMPLERS[id(model)].cache_info().hits == hits + 1   # ... and the melody is not sampled again
-    c = WA.compose_melody(model, tok, condition="minor", seed=6, max_seconds=2.0)
-    assert WA._SAMPLERS[id(model)].cache_info().hits == hits + 1   # a new seed is a new draw
-    assert a.sample_rate == WA.WIDGET_RATE and a.wave.dtype == np.float32
+    assert MM._SAMPLERS[id(model)].cache_info().hits == hits + 1   # ... and the melody is not sampled again
+    c = MM.compose_melody(model, tok, condition="minor", seed=6, max_seconds=2.0)
+    assert MM._SAMPLERS[id(model)].cache_info().hits == hits + 1   # a new seed is a new draw
+    assert a.sample_rate == MM.WIDGET_RATE and a.wave.dtype == np.float32
     assert len(a.wave) / a.sample_rate <= 2.2 and np.abs(a.wave).max() <= 1.0
     assert f"{scale_share(a.melody.pitches, 'minor'):.2f}" in a.summary
     from matplotlib.figure import Figure
@@ -34,12 +34,12 @@ def test_compose_melody_is_seeded_and_cached(model_and_tok):
 def test_compose_melody_bad_input(model_and_tok):
     model, tok = model_and_tok
     with pytest.raises(BadInputError):
-        WA.compose_melody(model, tok, timbre="theremin")
+        MM.compose_melody(model, tok, timbre="theremin")
     with pytest.raises(BadInputError):
-        WA.compose_melody(model, tok, condition="blues")
+        MM.compose_melody(model, tok, condition="blues")
     for bad in (0, -1, "hot"):
         with pytest.raises(BadInputError, match="temperature"):
-            WA.compose_melody(model, tok, temperature=bad)
+            MM.compose_melody(model, tok, temperature=bad)
 
 
 def test_widget_outputs_and_controls(model_and_tok):

@@ -9,13 +9,13 @@ from course_utils.widgets.text import output_text as text_of
 
 def test_cost_report_lists_each_hardware_and_weight_memory():
     spec = C.MODELS["GPT-2 small"]
-    text = WC.cost_report(spec, 1e9, list(C.CLOUD_HARDWARE))
+    text = C.cost_report(spec, 1e9, list(C.CLOUD_HARDWARE))
     assert text.startswith("GPT-2 small: 124.0 M parameters")
     assert f"fp32 {496e6 / C.GiB:.3g} GiB" in text and f"int8 {124e6 / C.GiB:.3g} GiB" in text
     for hw in C.CLOUD_HARDWARE:
         assert hw.name in text
     with pytest.raises(BadInputError):
-        WC.cost_report(spec, 1e9, [])
+        C.cost_report(spec, 1e9, [])
 
 
 def test_widget_shows_the_report_and_follows_the_controls():
@@ -23,7 +23,7 @@ def test_widget_shows_the_report_and_follows_the_controls():
     w = WC.cost_widget(extra_hardware=[cpu])
     c = w.controls
     first = text_of(w.out)
-    assert first == WC.cost_report(C.MODELS["GPT-2 small"], c["tokens"].value,
+    assert first == C.cost_report(C.MODELS["GPT-2 small"], c["tokens"].value,
                                    [cpu, *C.CLOUD_HARDWARE], batch_size=8) + "\n"
     c["model"].value = "GPT-2 XL"
     assert text_of(w.out).startswith("GPT-2 XL:")
@@ -33,5 +33,5 @@ def test_widget_shows_the_report_and_follows_the_controls():
     c["tokens"].value = 1e7
     c["batch"].value = 32
     c["precision"].value = "fp32"
-    assert text_of(w.out) == WC.cost_report(C.MODELS["GPT-2 XL"], c["tokens"].value, [cpu],
+    assert text_of(w.out) == C.cost_report(C.MODELS["GPT-2 XL"], c["tokens"].value, [cpu],
                                             batch_size=32, precision="fp32") + "\n"

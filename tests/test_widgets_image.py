@@ -4,8 +4,8 @@ import torch
 from matplotlib.figure import Figure
 
 import course_utils as cu
-from course_utils.text_to_digits import train_text_to_digits
-from course_utils.widgets.image import image_widget, prompt_figure, render_prompt
+from course_utils.text_to_digits import prompt_figure, render_prompt, train_text_to_digits
+from course_utils.widgets.image import image_widget
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +28,7 @@ def test_render_prompt_returns_images_steps_and_an_honest_report(generator):
 
 
 def test_cache_is_per_generator_and_bounded(generator):
-    from course_utils.widgets import image as WI
+    from course_utils import text_to_digits as WI   # the cache lives with render_prompt
     first = render_prompt(generator, "seven", 2.0, 0, 10, 4)
     retrained, _ = train_text_to_digits(steps=20, width=32, depth=1, T=40, seed=1)
     other = render_prompt(retrained, "seven", 2.0, 0, 10, 4)

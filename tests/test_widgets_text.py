@@ -4,6 +4,7 @@ import pytest
 from course_utils import generation as G
 from course_utils import sampling as S
 from course_utils.errors import BadInputError
+from course_utils import playground as P
 from course_utils.widgets import text as WT
 from tiny_text_model import tiny_lm
 
@@ -15,7 +16,7 @@ def lm():
 
 def test_sampling_view_matches_the_sampling_functions(lm):
     model, tok = lm
-    fig, summary = WT.sampling_view(model, tok, "once upon a", 0.7, 5, 0.9)
+    fig, summary = P.sampling_view(model, tok, "once upon a", 0.7, 5, 0.9)
     raw = model(G.encode_prompt(tok, "once upon a")).logits[0, -1].detach()
     p = S.to_probs(S.top_p_filter(S.top_k_filter(raw / 0.7, 5), 0.9))
     assert f"{int((p > 0).sum())} tokens can be chosen" in summary
@@ -60,7 +61,7 @@ def test_generate_button_prints_text_and_reproducible_code(lm):
     text = WT.output_text(w.text_out)
     expected = G.generate_by_hand(model, tok, "once upon a", 6, temperature=0.8, top_k=20, seed=4)
     assert expected.text in text
-    code = WT.settings_code("once upon a", 6, 0.8, 20, 1.0, 4)
+    code = P.settings_code("once upon a", 6, 0.8, 20, 1.0, 4)
     assert code in text
     cu_gen = G  # the printed code runs as is and gives the same text
     assert eval(code, {"cu_gen": cu_gen, "model": model, "tok": tok}) == expected.text
@@ -71,23 +72,23 @@ def test_generate_button_prints_text_and_reproducible_code(lm):
 
 def test_conditioning_changes_the_prompt_and_keeps_the_seed(lm):
     model, tok = lm
-    res = WT.conditioned_outputs(model, tok, "i love this film", "system message", "one word", seed=2,
+    res = P.conditioned_outputs(model, tok, "i love this film", "system message", "one word", seed=2,
                                  max_new_tokens=6)
     assert list(res) == ["no condition", "system message: one word"]
-    plain = G.generate_by_hand(model, tok, WT.condition_messages("i love this film", "none", None), 6,
+    plain = G.generate_by_hand(model, tok, P.condition_messages("i love this film", "none", None), 6,
                                temperature=0.7, seed=2).text
     assert res["no condition"] == plain
-    msgs = WT.condition_messages("i love this film", "system message", "one word")
+    msgs = P.condition_messages("i love this film", "system message", "one word")
     assert msgs[0]["role"] == "system"
     with pytest.raises(BadInputError, match="unknown condition"):
-        WT.condition_messages("hi", "mood", "x")
+        P.condition_messages("hi", "mood", "x")
 
 
 def test_conditioning_playground_side_by_side(lm):
     model, tok = lm
     w = WT.conditioning_playground(model, tok, "i love this film", max_new_tokens=5)
     w.controls["kind"].value = "style"
-    assert list(w.controls["value"].options) == list(WT.CONDITIONS["style"])
+    assert list(w.controls["value"].options) == list(P.CONDITIONS["style"])
     w.button.click()
     assert "no condition" in WT.output_text(w.left) and "style: pirate" in WT.output_text(w.right)
     w.controls["temperature"].value = 0.0

@@ -1,25 +1,11 @@
 """Widget: pick a model size, an amount of training data and hardware -> memory, time and cost.
 
-The callback calls `cost_report`, a plain function the tests call directly; it is pure
+The callback calls `costs.cost_report`, a plain function the tests call directly; it is pure
 arithmetic, so moving a slider is instant.
 """
 from __future__ import annotations
 
-from ..costs import (CLOUD_HARDWARE, DTYPE_BYTES, GiB, MODELS, Hardware, ModelSpec, format_estimates,
-                     training_estimate, weights_memory_bytes)
-from ..errors import BadInputError
-
-
-def cost_report(spec: ModelSpec, n_tokens: float, hardware: list[Hardware], *, batch_size: int = 8,
-                precision: str = "mixed") -> str:
-    """Text: weight memory per dtype, then one training_estimate row per hardware."""
-    if not hardware:
-        raise BadInputError("Pick at least one hardware option.")
-    mem = ", ".join(f"{d} {weights_memory_bytes(spec.n_params, d) / GiB:.3g} GiB" for d in ("fp32", "fp16", "int8"))
-    rows = [training_estimate(spec, n_tokens, h, batch_size=batch_size, precision=precision) for h in hardware]
-    return (f"{spec.name}: {spec.n_params / 1e6:,.1f} M parameters, {n_tokens:.3g} training tokens, "
-            f"batch {batch_size} × {spec.context} tokens, {precision} precision\n"
-            f"weights alone: {mem}\n" + format_estimates(rows))
+from ..costs import CLOUD_HARDWARE, DTYPE_BYTES, MODELS, Hardware, ModelSpec, cost_report  # noqa: F401
 
 
 def cost_widget(extra_models: list[ModelSpec] = (), extra_hardware: list[Hardware] = ()):

@@ -48,7 +48,7 @@ from course_utils import sampling as S
 
 lm = cu.load_model("text-generation")
 model, tok = lm
-print(f"{sum(p.numel() for p in model.parameters()) / 1e6:.1f} M parameters, vocabulary of {len(tok):,} tokens")
+print(f"{model.num_parameters() / 1e6:.1f} M parameters, vocabulary of {len(tok):,} tokens")
 
 # %% [markdown]
 # ## 2. The generation loop by hand (생성 루프)
@@ -289,7 +289,8 @@ cu.claim("mean log-likelihood per token of the temperature 1.7 samples", quality
 # %%
 # NBVAL_IGNORE_OUTPUT
 # (it displays a widget: its view is not stable text)
-from course_utils.widgets.text import sampling_playground, sampling_view
+from course_utils.playground import sampling_view
+from course_utils.widgets.text import sampling_playground
 sampling_playground(model, tok, PROMPT)
 
 # %% [markdown]

@@ -112,7 +112,7 @@ print(cu_gen.chat_prompt(tok, "What should I cook tonight?", system="You are a p
 # %%
 # NBVAL_IGNORE_OUTPUT
 # measured: sampled text (temperature 0.7) differs across CPUs and torch versions
-from course_utils.widgets.text import conditioned_outputs
+from course_utils.playground import conditioned_outputs
 
 res = conditioned_outputs(model, tok, "What should I cook tonight?", "system message", "grumpy chef",
                           seed=0, max_new_tokens=30)
