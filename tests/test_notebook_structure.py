@@ -7,10 +7,12 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted(p for p in (ROOT / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
 SOURCES = ROOT / "tools" / "notebook_sources"
 sys.path.insert(0, str(ROOT / "tools"))
 from build_notebook import is_solution  # noqa: E402
+from repo import notebooks  # noqa: E402
+
+NOTEBOOKS = notebooks()
 
 
 def cells(nb_path):

@@ -26,7 +26,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 import run_notebook  # noqa: E402
 
-NOTEBOOKS = sorted((ROOT / "notebooks").rglob("[0-9][0-9]_*.ipynb"))
+import repo  # noqa: E402
+
+NOTEBOOKS = repo.notebooks()
 TEXT_LESSONS = ("01", "02", "05", "06", "09")   # the lessons that run language models in the device's dtype
 HALF = ("bfloat16", "float16")
 

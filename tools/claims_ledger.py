@@ -19,6 +19,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from course_utils.claims import LINE  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "tools"))
+import repo  # noqa: E402
+
 LEDGER = ROOT / "docs" / "claims.md"
 EVIDENCE_DIR = ROOT / "docs" / "claims_evidence"
 
@@ -26,9 +29,7 @@ EVIDENCE_DIR = ROOT / "docs" / "claims_evidence"
 def stored_claims() -> list[dict]:
     """Each claim line in the stored outputs, in lesson and cell order."""
     rows = []
-    for nb_path in sorted((ROOT / "notebooks").rglob("*.ipynb")):
-        if ".ipynb_checkpoints" in nb_path.parts:
-            continue
+    for nb_path in repo.notebooks():
         nb = json.loads(nb_path.read_text(encoding="utf-8"))
         for i, cell in enumerate(nb["cells"]):
             for out in cell.get("outputs", []):

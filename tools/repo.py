@@ -1,4 +1,5 @@
-"""The workbook's GitHub repository, read from the one place that names it (pyproject.toml)."""
+"""Facts about the repository, each from one place: its GitHub name (pyproject.toml) and its
+lesson notebooks (what is on disk under notebooks/)."""
 from __future__ import annotations
 
 import re
@@ -19,3 +20,9 @@ def repo_slug() -> str:
 
 def fill(text: str) -> str:
     return text.replace(PLACEHOLDER, repo_slug())
+
+
+def notebooks() -> list[Path]:
+    """Every notebook on disk under notebooks/, in lesson order (checkpoints excluded)."""
+    found = (ROOT / "notebooks").rglob("*.ipynb")
+    return sorted((p for p in found if ".ipynb_checkpoints" not in p.parts), key=lambda p: p.name)
