@@ -64,7 +64,7 @@ print(", ".join(sorted(SUPPORTED_TASKS)))
 generator = cu.load_pipeline("text-generation")
 model_name = cu.resolve("text-generation")[2]
 print("model class:", type(generator.model).__name__)
-print(f"parameters: {sum(p.numel() for p in generator.model.parameters()) / 1e6:.1f} M")
+print(f"parameters: {generator.model.num_parameters() / 1e6:.1f} M")
 
 # %% [markdown]
 # **Greedy decoding** (탐욕적 디코딩) always takes the most probable next token: the same prompt gives
@@ -196,7 +196,7 @@ from transformers import AutoModelForSequenceClassification, AutoTokenizer
 encoder = cu.load_model("classification-encoder")        # the pretrained encoder, no head
 print("encoder class:", type(encoder.model).__name__,
       f"| layers: {encoder.model.config.num_hidden_layers} | parameters: "
-      f"{sum(p.numel() for p in encoder.model.parameters()) / 1e6:.1f} M")
+      f"{encoder.model.num_parameters() / 1e6:.1f} M")
 
 # Same Auto-class code online (encoder.path = "FacebookAI/roberta-base") and offline (a local folder).
 cu.set_seed(0)                                            # the new head starts from random weights

@@ -163,7 +163,7 @@ STEPS = 240          # a fixed amount of work; section 7 prints how long it took
 PROMPT = "And God said unto"
 
 model = lm.make_tiny_gpt(len(tok), n_layer=4, n_embd=128, n_head=4, n_ctx=128, seed=SEED)
-print(f"parameters: {lm.count_parameters(model):,}")
+print(f"parameters: {model.num_parameters():,}")
 print(f"loss of a uniform guess over {len(tok)} tokens: ln({len(tok)}) = {math.log(len(tok)):.2f}")
 
 samples = {}
@@ -266,8 +266,8 @@ print(f"the same {len(held_out):,} characters: {n_tiny} tokens for our tokenizer
 smol_ppl = lm.perplexity(smol.model, smol.tokenizer, held_out)
 smol_bpc = lm.bits_per_character(smol.model, smol.tokenizer, held_out)
 print(f"{'model':28} {'params':>8} {'tokens':>7} {'ppl/token':>10} {'bits/char':>10}")
-print(f"{'tiny GPT-2 (trained here)':28} {lm.count_parameters(model)/1e6:7.1f}M {n_tiny:7d} {tiny_ppl:10.1f} {tiny_bpc:10.2f}")
-print(f"{smol.name:28} {lm.count_parameters(smol.model)/1e6:7.1f}M {n_smol:7d} {smol_ppl:10.1f} {smol_bpc:10.2f}")
+print(f"{'tiny GPT-2 (trained here)':28} {model.num_parameters()/1e6:7.1f}M {n_tiny:7d} {tiny_ppl:10.1f} {tiny_bpc:10.2f}")
+print(f"{smol.name:28} {smol.model.num_parameters()/1e6:7.1f}M {n_smol:7d} {smol_ppl:10.1f} {smol_bpc:10.2f}")
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -302,7 +302,7 @@ mlm_val = collator([{"input_ids": ids} for ids in
 
 FOLLOW = max(range(20), key=lambda i: len(features[i]["input_ids"]))   # a long verse: several masks per pass
 mlm_model = lm.make_tiny_roberta(mlm_tok, n_layer=4, n_embd=128, n_head=4, max_len=64, seed=SEED)
-print(f"tiny RoBERTa: {lm.count_parameters(mlm_model):,} parameters")
+print(f"tiny RoBERTa: {mlm_model.num_parameters():,} parameters")
 
 @torch.no_grad()
 def mlm_val_loss():
@@ -394,7 +394,7 @@ print(f"GPT read {log.tokens_seen / mlm_tokens:.0f}x the tokens and had {len(log
 # %%
 # NBVAL_IGNORE_OUTPUT
 # (a timing: the measured speed changes from run to run and machine to machine)
-n_params = lm.count_parameters(model)
+n_params = model.num_parameters()
 cpu_flops = 6 * n_params * log.tokens_per_second
 print(f"measured: {log.tokens_per_second:.0f} tokens/s over {log.seconds:.1f} s of training")
 print(f"this CPU sustains about {cpu_flops / 1e9:.0f} GFLOP/s on the tiny GPT")

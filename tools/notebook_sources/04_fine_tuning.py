@@ -443,6 +443,7 @@ except cu.BadInputError as err:
 # %%
 from course_utils.corpora import load_corpus, train_val_split
 from course_utils.finetune import style_snippets, mean_token_loss, train_causal_lm
+from course_utils.generation import generate_by_hand
 
 lm = cu.load_model("chat")
 lm_model, lm_tok = lm
@@ -453,11 +454,8 @@ print(style_train[0], "\n---\n", style_val[0], sep="")
 
 PROMPT = "The king rode out at dawn, and"
 
-def continue_prompt(model):
-    ids = lm_tok(PROMPT, return_tensors="pt").to(device.device)
-    with torch.no_grad():
-        out = model.generate(**ids, max_new_tokens=25, do_sample=False, pad_token_id=lm_tok.pad_token_id)
-    return lm_tok.decode(out[0, ids["input_ids"].shape[1]:], skip_special_tokens=True)
+def continue_prompt(model):   # greedy: the same text on every run of the same weights
+    return generate_by_hand(model, lm_tok, PROMPT, 25).text
 
 # %%
 # NBVAL_IGNORE_OUTPUT

@@ -175,7 +175,7 @@ cu.expect("same wording, other digit is closer than same digit, other wording", 
 t0 = time.perf_counter()
 t2d, log = TT.train_text_to_digits(steps=1500, seed=SEED)
 train_seconds = time.perf_counter() - t0
-print(f"{D.count_parameters(t2d.model):,} parameters, {log.steps} steps in {train_seconds:.1f} s")
+print(f"{t2d.model.num_parameters():,} parameters, {log.steps} steps in {train_seconds:.1f} s")
 smooth = log.smoothed(100)
 print(f"loss: first 100 steps {np.mean(log.losses[:100]):.2f}, last 100 steps {np.mean(log.losses[-100:]):.2f} "
       f"(guessing zeros: 1.00)")

@@ -208,7 +208,7 @@ back = tok.decode(tok.encode(song), song.tonic_midi)
 print("decode(encode(song)) gives the song back:", back.pitches == song.pitches and back.durations == song.durations)
 
 model = MM.new_melody_model(tok, n_layer=2, n_embd=64, n_head=4, seed=SEED)
-print(f"model: GPT-2 shape, {sum(p.numel() for p in model.parameters()):,} parameters, random weights; "
+print(f"model: GPT-2 shape, {model.num_parameters():,} parameters, random weights; "
       f"guessing uniformly among {len(tok)} tokens would give a loss of ln({len(tok)}) = {np.log(len(tok)):.2f}")
 
 # %%
@@ -394,7 +394,8 @@ print("variation is switchable and seeded")
 # %%
 # NBVAL_IGNORE_OUTPUT
 # (a widget: its view is not stable text)
-from course_utils.widgets.audio import compose_melody, melody_widget
+from course_utils.melody_model import compose_melody
+from course_utils.widgets.audio import melody_widget
 
 melody_widget(model, tok)
 
@@ -428,9 +429,7 @@ try:
 except (cu.OnlineOnlyError, cu.GPUNotAvailableError) as err:
     print(f"Skipped (no MusicGen here): {err}")
 else:
-    from transformers import AutoProcessor, MusicgenForConditionalGeneration
-    processor = AutoProcessor.from_pretrained(path)
-    musicgen = MusicgenForConditionalGeneration.from_pretrained(path, use_safetensors=True).to(device.device)
+    musicgen, processor = cu.load_model("music-generation", dtype=torch.float32)   # the model and its processor
     inputs = processor(text=["a calm folk melody on a clarinet, in a minor key"], padding=True,
                        return_tensors="pt").to(device.device)
     torch.manual_seed(0)
