@@ -120,17 +120,13 @@ for clf in (pretrained, scratch):
 # %%
 # NBVAL_IGNORE_OUTPUT
 # measured: the predictions come from training, which differs across CPUs and torch versions
+from sklearn.metrics import ConfusionMatrixDisplay
+
 fig, axes = plt.subplots(1, 2, figsize=(9, 3.6))
 for ax, (name, pred) in zip(axes, results.items()):
-    cm = confusion_matrix(pred, test["label_id"], 3)
-    ax.imshow(cm, cmap="Blues", vmin=0, vmax=PER_CLASS_TEST)
-    for i in range(3):
-        for j in range(3):
-            ax.text(j, i, cm[i, j], ha="center", va="center")
-    ax.set_xticks(range(3), LABELS)
-    ax.set_yticks(range(3), LABELS)
-    ax.set_xlabel("predicted")
-    ax.set_ylabel("true")
+    shown = ConfusionMatrixDisplay(confusion_matrix(pred, test["label_id"], 3), display_labels=LABELS)
+    shown.plot(ax=ax, cmap="Blues", colorbar=False, im_kw={"vmin": 0, "vmax": PER_CLASS_TEST})
+    ax.set(xlabel="predicted", ylabel="true")
     ax.set_title(f"{name}\n(darker = more test tweets)", fontsize=9)
 plt.tight_layout()
 plt.show()
