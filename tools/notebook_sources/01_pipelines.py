@@ -464,6 +464,7 @@ print(f"byte-level BPE: {len(bpe_ko)} tokens, decodes to: {generator.tokenizer.d
 # - `AutoModelForSequenceClassification` is the same code for RoBERTa (online) and MiniLM (offline); with a
 #   new, untrained head every score stayed within 0.1 of 1/3 (checked), so the head must be fine-tuned.
 # - RoBERTa's differences, measured: WordPiece made 7 tokens with one `[UNK]` and lost the accents, byte-level
-#   BPE made 18 and gave the exact text back; dynamic masking gave 197 different masks in 200 calls, choosing
-#   0.147 of the tokens on average; BERT's pretraining model has a 2-way NSP head, RoBERTa's only the
+#   BPE made 18 and gave the exact text back; dynamic masking gave more than 190 different masks in 200 calls,
+#   choosing about 15 % of the tokens on average (within 0.03, checked); BERT's pretraining model has a 2-way
+#   NSP head, RoBERTa's only the
 #   masked-LM head.
