@@ -87,7 +87,7 @@ def main(argv=None) -> int:
     cands, s = timed(lambda: G.sample_candidates(model, tok, prompt, 8, 24, temperature=0.8, seed=0))
     check("sample_candidates on the GPU", len(cands) == 8 and all(len(c) > 0 for c in cands),
           f"8 x 24 tokens in {s:.2f} s")
-    del model, lm
+    model = lm = None             # free the GPU memory before the lessons load their own models
     torch.cuda.empty_cache()
 
     if not args.skip_notebooks:

@@ -1,5 +1,4 @@
 """Tests for course_utils.finetune and the metrics it relies on, against independent counts."""
-import numpy as np
 import pytest
 import torch
 

@@ -63,7 +63,7 @@ def test_each_notebook_has_its_source(nb_path):
 @pytest.mark.parametrize("nb_path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_matches_its_source(nb_path):
     """Nobody edited the .ipynb by hand: its cells are exactly those of its source file."""
-    jupytext = pytest.importorskip("jupytext")
+    pytest.importorskip("jupytext")
     src = SOURCES / f"{nb_path.stem}.py"
     if not src.is_file():
         pytest.fail(f"{src} is missing")

@@ -22,7 +22,7 @@ def test_compose_melody_is_seeded_and_cached(model_and_tok):
     b = MM.compose_melody(model, tok, condition="minor", seed=5, tempo=60, timbre="organ", max_seconds=2.0)
     assert a.melody.pitches == b.melody.pitches          # tempo/timbre change only the sound
     assert MM._SAMPLERS[id(model)].cache_info().hits == hits + 1   # ... and the melody is not sampled again
-    c = MM.compose_melody(model, tok, condition="minor", seed=6, max_seconds=2.0)
+    MM.compose_melody(model, tok, condition="minor", seed=6, max_seconds=2.0)
     assert MM._SAMPLERS[id(model)].cache_info().hits == hits + 1   # a new seed is a new draw
     assert a.sample_rate == MM.WIDGET_RATE and a.wave.dtype == np.float32
     assert len(a.wave) / a.sample_rate <= 2.2 and np.abs(a.wave).max() <= 1.0
