@@ -55,8 +55,8 @@ def main(argv=None):
         log = lm.train_lm(model, train_ids, val_ids, steps=100_000, warmup=20, batch_size=args.batch_size,
                           block_size=args.block_size, eval_every=100_000, progress=False,
                           max_seconds=args.seconds)
-        n = len(log.steps)
-        train_loss = sum(log.train_loss[-20:]) / len(log.train_loss[-20:])
+        n = log.steps
+        train_loss = log.smoothed(20)[-1]
         print(f"| GPT-2 {layers}x{width} | {model.num_parameters()/1e6:.2f} M | {n} | "
               f"{log.tokens_per_second:,.0f} | {n / log.seconds:.2f} | {train_loss:.2f} | "
               f"{log.final_val_loss:.2f} | {2.718281828 ** log.final_val_loss:.0f} |")

@@ -8,7 +8,8 @@ from .device import DeviceChoice, get_device, in_colab, pick_dtype, try_gpu
 from .errors import (BadInputError, CourseError, GPUNotAvailableError, OfflineModelMissingError,
                      OnlineOnlyError, UnknownRoleError)
 from .hub import current_mode, decide_mode, hub_reachable
-from .loading import (LoadedModel, check_text, load_model, load_pipeline, resolve, tokenizer_kwargs,
+from .checks import check_text
+from .loading import (LoadedModel, load_model, load_pipeline, resolve, tokenizer_kwargs,
                       weights_kwargs)
 from .quiet import quiet_libraries
 from .claims import ClaimFailedError, claim, expect

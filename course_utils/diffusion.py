@@ -26,6 +26,8 @@ from torch import nn
 
 from .device import one_cpu_thread
 from .errors import BadInputError
+from .lr_schedule import cosine_decay
+from .train_log import TrainLog
 
 
 # ---------------------------------------------------------------- noise schedule
@@ -150,23 +152,6 @@ class Denoiser(nn.Module):
 
 
 # ---------------------------------------------------------------- training
-@dataclass
-class TrainLog:
-    losses: list[float] = field(default_factory=list)  # one per step
-    seconds: float = 0.0
-    steps: int = 0
-
-    def smoothed(self, window: int = 50) -> list[float]:
-        """Running mean of the loss (the raw curve is noisy: every step has random t and noise)."""
-        out, total = [], 0.0
-        for i, v in enumerate(self.losses):
-            total += v
-            if i >= window:
-                total -= self.losses[i - window]
-            out.append(total / min(i + 1, window))
-        return out
-
-
 def train_diffusion(model: Denoiser, data: torch.Tensor, schedule: NoiseSchedule, *,
                     cond: torch.Tensor | Callable | None = None, steps: int = 2000,
                     batch_size: int = 128, lr: float = 2e-3, p_uncond: float = 0.1,
@@ -194,7 +179,7 @@ def train_diffusion(model: Denoiser, data: torch.Tensor, schedule: NoiseSchedule
     torch.manual_seed(seed)  # parameter init is the caller's; this fixes any other torch randomness
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.0)
     # cosine decay: big steps first, fine steps at the end (a clearly better final model)
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 0.5 * (1 + math.cos(math.pi * min(s / steps, 1.0))))
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: cosine_decay(s, steps))
     data_dev = data.to(device)
     abar = schedule.alpha_bars.to(device)
     bar = None
@@ -208,7 +193,7 @@ def train_diffusion(model: Denoiser, data: torch.Tensor, schedule: NoiseSchedule
     if bar is not None:
         bar.close()
     model.eval()
-    log.seconds, log.steps = time.perf_counter() - t0, steps
+    log.seconds = time.perf_counter() - t0
     return log
 
 

@@ -22,6 +22,7 @@ from . import sampling as S
 from .seed import seeded
 from .errors import BadInputError
 from .checks import check_text
+from .scoring import continuation_nll
 
 # ----------------------------------------------------------------------------- prompts
 
@@ -319,7 +320,6 @@ def distinct_n(texts, n: int = 2) -> float:
     return len(grams) / total if total else 0.0
 
 
-@torch.no_grad()
 def mean_log_likelihood(model, tok, prompt, continuations) -> list[float]:
     """Quality proxy: mean log p(token | everything before) of each continuation under the model.
 
@@ -328,18 +328,6 @@ def mean_log_likelihood(model, tok, prompt, continuations) -> list[float]:
     """
     p_ids = encode_prompt(tok, prompt)[0].tolist()
     conts = [tok(c, add_special_tokens=False)["input_ids"] if isinstance(c, str) else list(c) for c in continuations]
-    if not conts or any(len(c) == 0 for c in conts):
-        raise BadInputError("each continuation needs at least one token.")
-    rows = [p_ids + c for c in conts]
-    width = max(map(len, rows))
-    check_fits_context(model, width - 1, 1)
-    pad = tok.pad_token_id if tok.pad_token_id is not None else 0
-    ids = torch.tensor([r + [pad] * (width - len(r)) for r in rows])
-    mask = torch.tensor([[1] * len(r) + [0] * (width - len(r)) for r in rows])
-    device = next(model.parameters()).device
-    logp = torch.log_softmax(model(input_ids=ids.to(device), attention_mask=mask.to(device)).logits.float(), -1).cpu()
-    out = []
-    for b, c in enumerate(conts):
-        pos = torch.arange(len(p_ids) - 1, len(p_ids) - 1 + len(c))     # logits at t predict token t+1
-        out.append(float(logp[b, pos, torch.tensor(c)].mean()))
-    return out
+    if conts:
+        check_fits_context(model, len(p_ids) + max(map(len, conts)) - 1, 1)
+    return [-float(nll.mean()) for nll in continuation_nll(model, p_ids, conts)]

@@ -14,15 +14,16 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
 import torch
-import torch.nn.functional as F
 
 from .checks import check_temperature, check_text
 from .seed import seeded
 from .errors import BadInputError
+from .lr_schedule import cosine_decay, linear_warmup
+from .scoring import next_token_nll
+from .train_log import TrainLog
 
 EOT = "<|endoftext|>"                                      # GPT-2's document separator
 MLM_SPECIAL = ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]  # RoBERTa's special tokens
@@ -163,51 +164,27 @@ def evaluate_loss(model, ids, block_size: int = 128, batch_size: int = 32, max_b
     blocks = eval_blocks(ids, block_size, max_blocks)
     was_training = model.training
     model.eval()
-    device = next(model.parameters()).device
     total, count = 0.0, 0
     for start in range(0, len(blocks), batch_size):
-        x = blocks[start:start + batch_size].to(device)
-        logits = model(input_ids=x).logits.float()
-        nll = F.cross_entropy(logits[:, :-1].reshape(-1, logits.size(-1)), x[:, 1:].reshape(-1), reduction="sum")
-        total += nll.item()
-        count += x[:, 1:].numel()
+        nll = next_token_nll(model, blocks[start:start + batch_size])
+        total += nll.sum().item()
+        count += nll.numel()
     model.train(was_training)
     return total / count
 
 
 # --------------------------------------------------------------------------- training
-@dataclass
-class LMTrainLog:
-    steps: list[int] = field(default_factory=list)        # 1, 2, ... one per optimiser step
-    train_loss: list[float] = field(default_factory=list)  # loss of that step's batch
-    eval_steps: list[int] = field(default_factory=list)    # where validation was measured (0 = before training)
-    val_loss: list[float] = field(default_factory=list)
-    eval_train_loss: list[float] = field(default_factory=list)  # train loss on fixed windows, same points
-    seconds: float = 0.0          # time spent in training steps (evaluation excluded)
-    tokens_seen: int = 0
-    stopped_early: bool = False   # max_seconds reached before `steps`
-
-    @property
-    def tokens_per_second(self) -> float:
-        return self.tokens_seen / self.seconds if self.seconds > 0 else float("nan")
-
-    @property
-    def final_val_loss(self) -> float:
-        return self.val_loss[-1] if self.val_loss else float("nan")
-
-
 def lr_at(step: int, steps: int, lr: float, warmup: int) -> float:
     """Linear warm-up to `lr`, then cosine decay to lr/10 (the usual GPT recipe, shortened)."""
     if step < warmup:
-        return lr * (step + 1) / warmup
-    progress = (step - warmup) / max(1, steps - warmup)
-    return lr * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(1.0, progress))))
+        return lr * linear_warmup(step, warmup)
+    return lr * cosine_decay(step - warmup, steps - warmup, floor=0.1)
 
 
 def train_lm(model, train_ids, val_ids, *, steps: int, batch_size: int = 32, block_size: int = 128,
              lr: float = 3e-3, warmup: int | None = None, eval_every: int | None = None, seed: int = 0,
              on_eval: Callable[[int, object], None] | None = None, progress: bool = True,
-             max_seconds: float | None = None, eval_blocks_max: int = 32, weight_decay: float = 0.1) -> LMTrainLog:
+             max_seconds: float | None = None, eval_blocks_max: int = 32, weight_decay: float = 0.1) -> TrainLog:
     """Pretrain a causal LM with AdamW on random windows of `train_ids`.
 
     Validation loss is measured before training (step 0), every `eval_every` steps and at the
@@ -227,12 +204,11 @@ def train_lm(model, train_ids, val_ids, *, steps: int, batch_size: int = 32, blo
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": weight_decay},
                              {"params": no_decay, "weight_decay": 0.0}], lr=lr, betas=(0.9, 0.95))
     batches = lm_batches(train_ids, batch_size, block_size, seed)
-    log = LMTrainLog()
+    log = TrainLog()
 
     def evaluate(step):
-        log.eval_steps.append(step)
-        log.val_loss.append(evaluate_loss(model, val_ids, block_size, batch_size, eval_blocks_max))
-        log.eval_train_loss.append(evaluate_loss(model, train_ids, block_size, batch_size, eval_blocks_max))
+        log.record_eval(step, evaluate_loss(model, val_ids, block_size, batch_size, eval_blocks_max),
+                        evaluate_loss(model, train_ids, block_size, batch_size, eval_blocks_max))
         if on_eval is not None:
             on_eval(step, model)
 
@@ -254,8 +230,7 @@ def train_lm(model, train_ids, val_ids, *, steps: int, batch_size: int = 32, blo
         opt.step()
         log.seconds += time.perf_counter() - t0
         log.tokens_seen += x.numel()
-        log.steps.append(step)
-        log.train_loss.append(loss.item())
+        log.losses.append(loss.item())
         if bar is not None:
             bar.update(1)
             bar.set_postfix(loss=f"{loss.item():.2f}")
@@ -293,13 +268,11 @@ def token_nll(model, tokenizer_or_ids, text: str | None = None, *, block_size: i
         raise BadInputError("The text to score must be at least 2 tokens long (the first one has no context).")
     block_size = block_size or min(model.config.max_position_embeddings, 1024)
     model.eval()
-    device = next(model.parameters()).device
     total, count = 0.0, 0
     for start in range(0, ids.numel() - 1, block_size):
-        window = ids[start:start + block_size + 1].to(device)[None]
-        logits = model(input_ids=window[:, :-1]).logits.float()
-        total += F.cross_entropy(logits[0], window[0, 1:], reduction="sum").item()
-        count += window.size(1) - 1
+        nll = next_token_nll(model, ids[start:start + block_size + 1][None])
+        total += nll.sum().item()
+        count += nll.numel()
     return total, count
 
 

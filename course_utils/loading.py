@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from .catalog import RoleSpec, get_role
-from .checks import check_text  # noqa: F401 (cu.check_text)
 from .device import get_device
 from .errors import BadInputError, OnlineOnlyError
 from .hub import HubMode, decide_mode

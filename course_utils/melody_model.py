@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -26,7 +26,10 @@ from .audio import TIMBRES, piano_roll, render_melody
 from .checks import check_temperature
 from .device import one_cpu_thread
 from .errors import BadInputError
+from .lr_schedule import cosine_decay, linear_warmup
 from .sampling import sample_next
+from .scoring import next_token_nll
+from .train_log import TrainLog
 from .melodies import (DURATIONS, MODES, PITCH_MAX, PITCH_MIN, REST, Melody, mode_of,
                        scale_share)
 
@@ -115,14 +118,6 @@ def new_melody_model(tokenizer: MelodyTokenizer, n_layer: int = 2, n_embd: int =
     return GPT2LMHeadModel(config).eval()
 
 
-@dataclass
-class MelodyTrainResult:
-    losses: list[float] = field(default_factory=list)
-    val_losses: list[tuple[int, float]] = field(default_factory=list)  # (step, loss)
-    seconds: float = 0.0
-    steps: int = 0
-
-
 def _batch(tokenizer, seqs: list[list[int]]):
     width = max(map(len, seqs))
     ids = torch.full((len(seqs), width), tokenizer.pad_id, dtype=torch.long)
@@ -140,7 +135,6 @@ def _encode_all(tokenizer, melodies, condition_dropout, rng, max_notes):
 
 
 @one_cpu_thread()   # tiny model: one thread is faster and gives the same numbers anywhere
-@torch.no_grad()
 def melody_loss(model, tokenizer, melodies: list[Melody], max_notes: int = 64, batch_size: int = 64) -> float:
     """Mean next-token cross-entropy on melodies (each with its true mode as condition)."""
     model.eval()
@@ -148,9 +142,8 @@ def melody_loss(model, tokenizer, melodies: list[Melody], max_notes: int = 64, b
     seqs = [tokenizer.encode(m, None, max_notes) for m in melodies]
     for s in range(0, len(seqs), batch_size):
         ids, mask, labels = _batch(tokenizer, seqs[s:s + batch_size])
-        n = int((labels[:, 1:] != -100).sum())
-        total += float(model(input_ids=ids, attention_mask=mask, labels=labels).loss) * n
-        count += n
+        total += next_token_nll(model, ids, mask, labels).sum().item()
+        count += int((labels[:, 1:] != -100).sum())
     return total / max(count, 1)
 
 
@@ -159,7 +152,7 @@ def train_melody_model(model, tokenizer, melodies: list[Melody], *, steps: int =
                        lr: float = 3e-3, condition_dropout: float = 0.2, max_notes: int = 64,
                        minor_weight: float | None = None, seed: int = 0, val_melodies=None,
                        eval_every: int = 100, progress: bool = False,
-                       time_budget_s: float | None = None, callback=None) -> MelodyTrainResult:
+                       time_budget_s: float | None = None, callback=None) -> TrainLog:
     """Next-token training with AdamW and a cosine learning rate. Tunes are drawn with weights
     so both modes are seen about equally often (minor tunes are rarer in folk collections).
     Stops after `steps`, or earlier when `time_budget_s` runs out or `callback(step, model)`
@@ -176,9 +169,8 @@ def train_melody_model(model, tokenizer, melodies: list[Melody], *, steps: int =
     weights = np.where(is_minor, minor_weight or 1.0, 1.0)
     weights = weights / weights.sum()
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min(1.0, (s + 1) / 20) * 0.5 * (1 + math.cos(math.pi * min(s, steps) / steps)))
-    result = MelodyTrainResult()
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: linear_warmup(s, 20) * cosine_decay(s, steps))
+    result = TrainLog()
     bar = None
     if progress:
         from tqdm.auto import tqdm
@@ -196,19 +188,20 @@ def train_melody_model(model, tokenizer, melodies: list[Melody], *, steps: int =
         opt.step()
         sched.step()
         result.losses.append(loss.item())
-        result.steps = step + 1
         if bar is not None:
             bar.update(1)
             bar.set_postfix(loss=f"{result.losses[-1]:.2f}")
         if val_melodies and (step + 1) % eval_every == 0:
-            result.val_losses.append((step + 1, melody_loss(model, tokenizer, val_melodies, max_notes)))
+            result.record_eval(step + 1, melody_loss(model, tokenizer, val_melodies, max_notes))
             model.train()
         if callback is not None and (step + 1) % eval_every == 0:
             stop = callback(step + 1, model)
             model.train()
             if stop:
+                result.stopped_early = step + 1 < steps
                 break
         if time_budget_s is not None and time.perf_counter() - t0 > time_budget_s:
+            result.stopped_early = step + 1 < steps
             break
     model.eval()
     if bar is not None:

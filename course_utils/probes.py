@@ -13,45 +13,29 @@ from __future__ import annotations
 import math
 import random
 
-import torch
-import torch.nn.functional as F
-
 from .errors import BadInputError
+from .scoring import continuation_nll
 
 PRONOUNS = {"he": " he", "she": " she"}
 OCCUPATIONS = ("nurse", "secretary", "teacher", "librarian", "doctor", "engineer", "pilot",
                "programmer", "mechanic", "scientist", "cook", "lawyer")
 
 
-@torch.no_grad()
 def continuation_logprobs(model, tokenizer, prompt: str, continuations: list[str]) -> list[float]:
     """log p(continuation | prompt) for each continuation (summed over its tokens), in order."""
     if not isinstance(prompt, str) or not prompt.strip():
         raise BadInputError("The prompt is empty: give a template sentence such as 'The nurse said that'.")
     if not continuations or not all(isinstance(c, str) and c for c in continuations):
         raise BadInputError("continuations must be a non-empty list of non-empty strings, e.g. [' he', ' she'].")
-    device = next(model.parameters()).device
     p_ids = tokenizer(prompt, add_special_tokens=False)["input_ids"]
-    if not p_ids:
-        raise BadInputError("The prompt encodes to no tokens.")
     model.eval()
-    single = [tokenizer(prompt + c, add_special_tokens=False)["input_ids"] for c in continuations]
-    if all(len(ids) == len(p_ids) + 1 and ids[:len(p_ids)] == p_ids for ids in single):
-        # every continuation is one token: one forward pass reads them all
-        logits = model(input_ids=torch.tensor([p_ids], device=device)).logits[0, -1].float()
-        logp = F.log_softmax(logits, dim=-1)
-        return [float(logp[ids[-1]]) for ids in single]
-    out = []
+    conts = []
     for cont in continuations:
-        c_ids = tokenizer(prompt + cont, add_special_tokens=False)["input_ids"][len(p_ids):]
+        together = tokenizer(prompt + cont, add_special_tokens=False)["input_ids"]
         # tokenizers that merge across the boundary would break this; fall back to encoding apart
-        if tokenizer(prompt + cont, add_special_tokens=False)["input_ids"][:len(p_ids)] != p_ids or not c_ids:
-            c_ids = tokenizer(cont, add_special_tokens=False)["input_ids"]
-        ids = torch.tensor([p_ids + c_ids], device=device)
-        logp = F.log_softmax(model(input_ids=ids).logits[0, :-1].float(), dim=-1)
-        targets = ids[0, len(p_ids):]
-        out.append(float(logp[len(p_ids) - 1:, :].gather(1, targets[:, None]).sum()))
-    return out
+        ok = together[:len(p_ids)] == p_ids and len(together) > len(p_ids)
+        conts.append(together[len(p_ids):] if ok else tokenizer(cont, add_special_tokens=False)["input_ids"])
+    return [-float(nll.sum()) for nll in continuation_nll(model, p_ids, conts)]
 
 
 def group_probe(model, tokenizer, subjects, template: str = "The {} said that",

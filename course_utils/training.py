@@ -6,19 +6,12 @@ so the offline sentiment model and the lessons train the same way.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 
 import numpy as np
 import torch
 
 from .errors import BadInputError
-
-
-@dataclass
-class TrainResult:
-    losses: list[float] = field(default_factory=list)  # one per step
-    seconds: float = 0.0
-    steps: int = 0
+from .train_log import TrainLog
 
 
 def _batches(tokenizer, texts, labels, batch_size, max_len, shuffle, seed):
@@ -48,7 +41,7 @@ def check_labels(labels, num_labels: int) -> None:
 
 def train_classifier(model, tokenizer, texts, labels, *, epochs: int = 2, batch_size: int = 32,
                      lr: float = 5e-5, max_len: int = 64, seed: int = 0, device=None,
-                     progress: bool = False) -> TrainResult:
+                     progress: bool = False) -> TrainLog:
     """Fine-tune any `...ForSequenceClassification` model with AdamW; returns the loss curve."""
     check_labels(labels, model.config.num_labels)
     device = device or next(model.parameters()).device
@@ -62,7 +55,7 @@ def train_classifier(model, tokenizer, texts, labels, *, epochs: int = 2, batch_
     if progress:
         from tqdm.auto import tqdm
         bar = tqdm(total=n_steps, desc="training")
-    result, t0 = TrainResult(), time.perf_counter()
+    result, t0 = TrainLog(), time.perf_counter()
     model.train()
     for epoch in range(epochs):
         for batch in _batches(tokenizer, texts, labels, batch_size, max_len, True, seed + epoch):
@@ -78,7 +71,7 @@ def train_classifier(model, tokenizer, texts, labels, *, epochs: int = 2, batch_
     if bar is not None:
         bar.close()
     model.eval()
-    result.seconds, result.steps = time.perf_counter() - t0, len(result.losses)
+    result.seconds = time.perf_counter() - t0
     return result
 
 

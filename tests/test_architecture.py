@@ -18,8 +18,9 @@ PACKAGE = Path(__file__).resolve().parents[1] / "course_utils"
 PARTS = {
     (0, "kernel"): {"errors", "checks", "cache", "device", "seed", "quiet", "claims", "packages"},
     (1, "plots"): {"plots", "inspect"},
+    (1, "scoring"): {"scoring"},
     (1, "data"): {"corpora", "tweets", "melodies", "digits", "blocklist", "data_quality"},
-    (2, "training"): {"training", "lm", "costs"},
+    (2, "training"): {"training", "lm", "costs", "lr_schedule", "train_log"},
     (2, "sampling"): {"sampling", "generation", "playground"},
     (3, "models"): {"catalog", "hub", "loading", "offline_models", "sentiment_model"},
     (4, "finetuning"): {"finetune"},

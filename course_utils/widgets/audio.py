@@ -1,6 +1,7 @@
 """Melody widget (lesson 08): condition, temperature, seed, tempo, timbre -> piano roll + player.
 
-    from course_utils.widgets.audio import melody_widget, compose_melody
+    from course_utils.widgets.audio import melody_widget
+    from course_utils.melody_model import compose_melody
     melody_widget(model, tokenizer)              # in a notebook
     result = compose_melody(model, tokenizer, condition="minor", seed=3)   # what it calls (melody_model)
 
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 from ..audio import TIMBRES
 from ..errors import BadInputError
-from ..melody_model import CONDITIONS, WIDGET_RATE, compose_melody  # noqa: F401 (the plain function)
+from ..melody_model import CONDITIONS, compose_melody
 
 def melody_widget(model, tokenizer):
     """Controls + an Output showing the summary, the piano roll and an audio player."""

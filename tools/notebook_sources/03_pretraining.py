@@ -174,7 +174,7 @@ def show_progress(step, model):
 # %%
 log = lm.train_lm(model, train_ids, val_ids, steps=STEPS, batch_size=16, block_size=128, lr=3e-3,
                   eval_every=40, seed=SEED, on_eval=show_progress, progress=False)
-print(f"trained {len(log.steps)} steps on {log.tokens_seen:,} tokens; validation loss measured at steps {log.eval_steps}")
+print(f"trained {log.steps} steps on {log.tokens_seen:,} tokens; validation loss measured at steps {log.eval_steps}")
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -183,11 +183,8 @@ for step, val in zip(log.eval_steps, log.val_loss):
     print(f"step {step:3d}: validation loss {val:.2f}")
 
 # %%
-window = 10
-smooth = [sum(log.train_loss[max(0, i - window + 1): i + 1]) / len(log.train_loss[max(0, i - window + 1): i + 1])
-          for i in range(len(log.train_loss))]
 fig, ax = plt.subplots(figsize=(7, 4))
-ax.plot(log.steps, smooth, label="training loss (batch, smoothed)")
+ax.plot(range(1, log.steps + 1), log.smoothed(10), label="training loss (batch, mean of the last 10 steps)")
 ax.plot(log.eval_steps, log.val_loss, "o-", label="validation loss (held-out text)")
 ax.axhline(math.log(len(tok)), color="grey", ls=":", label="uniform guess")
 ax.set_xlabel("step"); ax.set_ylabel("cross-entropy (nats per token)"); ax.legend(loc="center right")
@@ -374,9 +371,9 @@ _ = cu.claim("masked-LM validation loss falls by at least this much in 3 epochs"
 
 # %%
 print(f"{'run':18}{'steps':>7}{'tokens read':>13}{'prediction targets':>20}")
-print(f"{'GPT (section 4)':18}{len(log.steps):>7}{log.tokens_seen:>13,}{len(log.steps) * 16 * 127:>20,}")   # 127 targets per window of 128
+print(f"{'GPT (section 4)':18}{log.steps:>7}{log.tokens_seen:>13,}{log.steps * 16 * 127:>20,}")   # 127 targets per window of 128
 print(f"{'masked LM (here)':18}{mlm_steps:>7}{mlm_tokens:>13,}{mlm_targets:>20,}")
-print(f"GPT read {log.tokens_seen / mlm_tokens:.0f}x the tokens and had {len(log.steps) * 16 * 127 / mlm_targets:.0f}x the prediction targets")
+print(f"GPT read {log.tokens_seen / mlm_tokens:.0f}x the tokens and had {log.steps * 16 * 127 / mlm_targets:.0f}x the prediction targets")
 
 # %% [markdown]
 # ## 7. Why pretraining is expensive (연산량)

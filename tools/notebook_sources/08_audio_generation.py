@@ -221,12 +221,12 @@ result = MM.train_melody_model(model, tok, train_mels, steps=TRAIN_STEPS, batch_
 print(f"validation loss before training: {val_before:.2f} (random weights: close to uniform guessing)")
 print(f"trained {result.steps} steps in {result.seconds:.1f} s")
 print(f"training loss: first step {result.losses[0]:.2f}, last 20 steps {np.mean(result.losses[-20:]):.2f}")
-for step, loss in result.val_losses:
+for step, loss in zip(result.eval_steps, result.val_loss):
     print(f"validation loss after {step} steps: {loss:.2f}")
 
 fig, ax = plt.subplots(figsize=(7, 2.8))
 ax.plot(result.losses, lw=0.7, label="training batch")
-ax.plot(*zip(*result.val_losses), "o-", label="validation")
+ax.plot(result.eval_steps, result.val_loss, "o-", label="validation")
 ax.set(xlabel="step", ylabel="cross-entropy", title="next-token loss of the melody model")
 ax.legend()
 plt.show()
@@ -234,7 +234,7 @@ plt.show()
 # %%
 # Self-check: what this section claims (the loss falls well below uniform guessing)
 _ = cu.claim("validation loss falls by at least this much in 300 training steps",
-         val_before - result.val_losses[-1][1], at_least=2.0)
+         val_before - result.final_val_loss, at_least=2.0)
 
 # %% [markdown]
 # ## 5. Sampling with temperature and a seed (무작위성)
