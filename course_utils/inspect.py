@@ -14,6 +14,7 @@ from typing import Any, Mapping, Sequence
 
 from .errors import BadInputError
 from .checks import check_text
+from .plots import figure_axes, grouped_bars
 
 
 def token_table(tokenizer, text: str, *, add_special_tokens: bool = True):
@@ -69,12 +70,9 @@ def top_k_probs(logits, labels: Any = None, k: int = 10) -> list[tuple[str, floa
 
 def plot_top_k(pairs: Sequence[tuple[str, float]], *, title: str = "", ax=None):
     """Horizontal bars of (label, probability) pairs, the most probable on top; returns the Figure."""
-    import matplotlib.pyplot as plt
-
     if not pairs:
         raise BadInputError("plot_top_k got no (label, probability) pairs to draw.")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6, 0.35 * len(pairs) + 1))
+    _, ax = figure_axes(ax, size=(6, 0.35 * len(pairs) + 1))
     names = [repr(label) if label.strip() != label or not label else label for label, _ in pairs]
     ax.barh(range(len(pairs)), [p for _, p in pairs], color="tab:blue")
     ax.set_yticks(range(len(pairs)), names)
@@ -110,13 +108,8 @@ def label_scores(texts: Sequence[str], results: Sequence[Sequence[Mapping]], lab
 
 def plot_label_scores(table, *, labels: Sequence[str] | None = None, ax=None, title: str = ""):
     """Grouped bars of a `label_scores` table: one group per text, one bar per label."""
-    import matplotlib.pyplot as plt
-
-    from .plots import grouped_bars
-
     labels = list(labels) if labels is not None else [c for c in table.columns if c not in ("text", "label")]
-    if ax is None:
-        _, ax = plt.subplots(figsize=(9, 4))
+    _, ax = figure_axes(ax, size=(9, 4))
     colours = {"negative": "tab:red", "neutral": "tab:gray", "positive": "tab:green"}
     short = [t if len(t) <= 22 else t[:20] + "…" for t in table["text"]]
     grouped_bars({lab: table[lab].tolist() for lab in labels}, short, ax=ax, colours=colours,

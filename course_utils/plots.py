@@ -12,7 +12,8 @@ from matplotlib.figure import Figure
 from .errors import BadInputError
 
 
-def _axes(ax, size=(6.4, 3.2), ncols=1):
+def figure_axes(ax, size=(6.4, 3.2), ncols=1):
+    """(figure, axes): the given `ax` and its figure, or a new pyplot-free Figure of `size`."""
     if ax is not None:
         return ax.figure, ax
     # fixed margins instead of layout="constrained": the layout solver nearly doubles the
@@ -46,7 +47,7 @@ def plot_before_after(tok, before, after, *, top: int = 10, labels=("before", "a
     pb, pa = _probs(before), _probs(after)
     if pb.shape != pa.shape:
         raise BadInputError(f"the two distributions differ in size: {pb.numel()} vs {pa.numel()} tokens.")
-    fig, ax = _axes(ax, size=(7.0, 3.4))
+    fig, ax = figure_axes(ax, size=(7.0, 3.4))
     idx = torch.topk(pb, min(top, pb.numel())).indices
     y = torch.arange(len(idx)).flip(0).float()
     ax.barh((y + 0.2).tolist(), pb[idx].tolist(), height=0.4, label=labels[0], color="C7")
@@ -71,7 +72,7 @@ def grouped_bars(series: dict, categories, *, ax=None, colours: dict | None = No
     for name, values in series.items():
         if len(values) != len(categories):
             raise BadInputError(f"series {name!r} has {len(values)} values for {len(categories)} categories.")
-    fig, ax = _axes(ax, size=(7.5, 3.4))
+    fig, ax = figure_axes(ax, size=(7.5, 3.4))
     width = 0.8 / len(series)
     for i, (name, values) in enumerate(series.items()):
         offset = (i - (len(series) - 1) / 2) * width

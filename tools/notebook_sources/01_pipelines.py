@@ -139,8 +139,6 @@ cu.expect("the chat pipeline's reply names Paris", "Paris" in reply["content"])
 # %%
 # NBVAL_IGNORE_OUTPUT
 # measured: the offline model was trained on this machine, so its scores differ slightly across CPUs and torch versions
-import matplotlib.pyplot as plt
-
 from course_utils.inspect import label_scores, plot_label_scores
 
 classifier = cu.load_pipeline("sentiment")
@@ -160,8 +158,7 @@ table = label_scores(sentences, results, labels=LABELS)
 table
 
 # %%
-_ = plot_label_scores(table, title=f"Sentiment scores ({cu.resolve('sentiment')[2]})")
-plt.show()
+plot_label_scores(table, title=f"Sentiment scores ({cu.resolve('sentiment')[2]})")
 
 # %% [markdown]
 # The first six sentences are clear: a person labels them positive, negative, neutral, negative,

@@ -106,12 +106,9 @@ print("probabilities:", [round(v, 3) for v in probs.tolist()])
 print("label:        ", model.config.id2label[best], round(float(probs[best]), 4))
 
 # %%
-import matplotlib.pyplot as plt
-
 from course_utils.inspect import plot_top_k, top_k_probs
 
-_ = plot_top_k(top_k_probs(logits, model.config.id2label, k=3), title=f"softmax of the logits: {text!r}")
-plt.show()
+plot_top_k(top_k_probs(logits, model.config.id2label, k=3), title=f"softmax of the logits: {text!r}")
 
 # %% [markdown]
 # Does the hand-made path agree with the pipeline on other sentences too?
@@ -158,8 +155,7 @@ print("logits shape: ", tuple(lm_logits.shape), "= (batch, positions, vocabulary
 # NBVAL_IGNORE_OUTPUT
 # measured: probabilities computed in float arithmetic (the last digits depend on the CPU and torch version)
 next_token = top_k_probs(lm_logits[0, -1], lm_tokenizer, k=10)
-_ = plot_top_k(next_token, title=f"{lm_name}: next token after {prompt!r}")
-plt.show()
+plot_top_k(next_token, title=f"{lm_name}: next token after {prompt!r}")
 
 # %% [markdown]
 # Generating text is this step in a loop: take the most probable token (greedy decoding), append it,
