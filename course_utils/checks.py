@@ -36,11 +36,16 @@ def check_number(value, name: str) -> float:
     return float(value)
 
 
+def check_positive(value, name: str, why: str) -> float:
+    """A finite number > 0; the error adds `why` (what the setting does, what to use instead)."""
+    v = check_number(value, name)
+    if v <= 0 or math.isinf(v):
+        raise BadInputError(f"{name} must be a positive number, got {value!r}. {why}")
+    return v
+
+
 def check_temperature(temperature) -> float:
-    t = check_number(temperature, "temperature")
-    if t <= 0 or math.isinf(t):
-        raise BadInputError(
-            f"temperature must be a positive number, got {temperature!r}. Dividing by 0 (or a negative "
-            "number) is undefined: temperature -> 0 means 'always take the most likely token', so for "
-            "that use greedy decoding instead (temperature=None, or do_sample=False in generate).")
-    return t
+    return check_positive(temperature, "temperature",
+                          "Dividing by 0 (or a negative number) is undefined: temperature -> 0 means 'always "
+                          "take the most likely token', so for that use greedy decoding instead "
+                          "(temperature=None, or do_sample=False in generate).")

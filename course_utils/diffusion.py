@@ -23,6 +23,7 @@ from typing import Callable, Sequence
 
 import torch
 from torch import nn
+from tqdm.auto import tqdm
 
 from .device import one_cpu_thread
 from .errors import BadInputError
@@ -182,16 +183,12 @@ def train_diffusion(model: Denoiser, data: torch.Tensor, schedule: NoiseSchedule
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: cosine_decay(s, steps))
     data_dev = data.to(device)
     abar = schedule.alpha_bars.to(device)
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
-        bar = tqdm(total=steps, desc="training the denoiser")
+    bar = tqdm(total=steps, desc="training the denoiser", disable=not progress)
     log, t0 = TrainLog(), time.perf_counter()
     with one_cpu_thread(device):
         _train_loop(model, schedule, data, data_dev, abar, cond, gen, opt, sched, steps, batch_size,
                     p_uncond, device, bar, log, callback)
-    if bar is not None:
-        bar.close()
+    bar.close()
     model.eval()
     log.seconds = time.perf_counter() - t0
     return log
@@ -217,7 +214,7 @@ def _train_loop(model, schedule, data, data_dev, abar, cond, gen, opt, sched, st
         opt.step()
         sched.step()
         log.losses.append(loss.item())
-        if bar is not None and (step % 50 == 0 or step == steps - 1):
+        if not bar.disable and (step % 50 == 0 or step == steps - 1):
             bar.update(step + 1 - bar.n)
             bar.set_postfix(loss=f"{log.smoothed()[-1]:.3f}")
         if callback is not None:

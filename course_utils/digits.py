@@ -88,6 +88,12 @@ def mean_pairwise_distance(x) -> float:
 
 
 # ---------------------------------------------------------------- figures
+def _show(ax, img, title: str | None) -> None:
+    ax.imshow(img, cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")   # ink dark on white
+    if title is not None:
+        ax.set_title(title, fontsize=8)
+
+
 def image_grid_figure(x, *, ncols: int = 10, titles=None, title: str | None = None, scale: float = 0.9):
     """A grid of 8x8 images (a matplotlib Figure); `titles` one short string per image."""
     from matplotlib.figure import Figure
@@ -102,9 +108,7 @@ def image_grid_figure(x, *, ncols: int = 10, titles=None, title: str | None = No
     for i, ax in enumerate(axes.flat):
         ax.set_axis_off()
         if i < n:
-            ax.imshow(imgs[i], cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
-            if titles is not None:
-                ax.set_title(str(titles[i]), fontsize=8)
+            _show(ax, imgs[i], None if titles is None else str(titles[i]))
     if title:
         fig.suptitle(title, fontsize=10)
     fig.tight_layout()
@@ -124,10 +128,8 @@ def denoising_strip_figure(steps, *, rows: int | None = None, title: str | None 
         imgs = to_pixels(x)
         for i in range(n):
             ax = axes[i, j]
-            ax.imshow(imgs[i], cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
+            _show(ax, imgs[i], f"t={level}" if i == 0 else None)
             ax.set_xticks([]), ax.set_yticks([])
-            if i == 0:
-                ax.set_title(f"t={level}", fontsize=8)
     if title:
         fig.suptitle(title, fontsize=10)
     fig.tight_layout()

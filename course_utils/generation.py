@@ -21,7 +21,7 @@ import torch
 from . import sampling as S
 from .seed import seeded
 from .errors import BadInputError
-from .checks import check_text
+from .checks import check_temperature, check_text
 from .scoring import continuation_nll
 
 # ----------------------------------------------------------------------------- prompts
@@ -150,7 +150,7 @@ def generate_by_hand(model, tok, prompt, max_new_tokens: int, *, temperature: fl
     """
     # validate every knob before any model call, so bad settings fail fast with a clear message
     if temperature is not None:
-        S.check_temperature(temperature)
+        check_temperature(temperature)
     if top_k is not None:
         S.check_top_k(top_k)
     if top_p is not None:
@@ -217,7 +217,7 @@ def sample_candidates(model, tok, prompt, n: int, max_new_tokens: int, *, temper
     """
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise BadInputError(f"n must be a whole number >= 1, got {n!r}.")
-    S.check_temperature(temperature)
+    check_temperature(temperature)
     ids = encode_prompt(tok, prompt)
     check_fits_context(model, ids.shape[1], max_new_tokens)
     kwargs = dict(do_sample=True, temperature=float(temperature), top_k=0 if top_k is None else S.check_top_k(top_k),

@@ -17,6 +17,7 @@ import time
 from typing import Callable, Iterator
 
 import torch
+from tqdm.auto import tqdm
 
 from .checks import check_temperature, check_text
 from .seed import seeded
@@ -212,10 +213,7 @@ def train_lm(model, train_ids, val_ids, *, steps: int, batch_size: int = 32, blo
         if on_eval is not None:
             on_eval(step, model)
 
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
-        bar = tqdm(total=steps, desc="pretraining")
+    bar = tqdm(total=steps, desc="pretraining", disable=not progress)
     evaluate(0)
     model.train()
     for step in range(1, steps + 1):
@@ -231,9 +229,8 @@ def train_lm(model, train_ids, val_ids, *, steps: int, batch_size: int = 32, blo
         log.seconds += time.perf_counter() - t0
         log.tokens_seen += x.numel()
         log.losses.append(loss.item())
-        if bar is not None:
-            bar.update(1)
-            bar.set_postfix(loss=f"{loss.item():.2f}")
+        bar.update(1)
+        bar.set_postfix(loss=f"{loss.item():.2f}")
         out_of_time = max_seconds is not None and log.seconds >= max_seconds
         if step % eval_every == 0 or step == steps or out_of_time:
             evaluate(step)
@@ -241,8 +238,7 @@ def train_lm(model, train_ids, val_ids, *, steps: int, batch_size: int = 32, blo
         if out_of_time:
             log.stopped_early = step < steps
             break
-    if bar is not None:
-        bar.close()
+    bar.close()
     model.eval()
     return log
 

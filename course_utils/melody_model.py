@@ -21,6 +21,7 @@ from functools import lru_cache
 
 import numpy as np
 import torch
+from tqdm.auto import tqdm
 
 from .audio import TIMBRES, piano_roll, render_melody
 from .checks import check_temperature
@@ -171,10 +172,7 @@ def train_melody_model(model, tokenizer, melodies: list[Melody], *, steps: int =
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: linear_warmup(s, 20) * cosine_decay(s, steps))
     result = TrainLog()
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
-        bar = tqdm(total=steps, desc="training", unit="step")
+    bar = tqdm(total=steps, desc="training", unit="step", disable=not progress)
     t0 = time.perf_counter()
     model.train()
     for step in range(steps):
@@ -188,9 +186,8 @@ def train_melody_model(model, tokenizer, melodies: list[Melody], *, steps: int =
         opt.step()
         sched.step()
         result.losses.append(loss.item())
-        if bar is not None:
-            bar.update(1)
-            bar.set_postfix(loss=f"{result.losses[-1]:.2f}")
+        bar.update(1)
+        bar.set_postfix(loss=f"{result.losses[-1]:.2f}")
         if val_melodies and (step + 1) % eval_every == 0:
             result.record_eval(step + 1, melody_loss(model, tokenizer, val_melodies, max_notes))
             model.train()
@@ -204,8 +201,7 @@ def train_melody_model(model, tokenizer, melodies: list[Melody], *, steps: int =
             result.stopped_early = step + 1 < steps
             break
     model.eval()
-    if bar is not None:
-        bar.close()
+    bar.close()
     result.seconds = time.perf_counter() - t0
     return result
 
@@ -265,12 +261,15 @@ def conditioning_report(model, tokenizer, *, n: int = 64, temperature: float = 1
     for cond in CONDITIONS:
         mels = sample_melodies(model, tokenizer, cond, n=n, temperature=temperature, seed=seed,
                                max_notes=max_notes)
-        report[cond] = {
-            "in major scale": float(np.mean([scale_share(m.pitches, "major") for m in mels])),
-            "in minor scale": float(np.mean([scale_share(m.pitches, "minor") for m in mels])),
-            "judged minor": float(np.mean([mode_of(m.pitches) == "minor" for m in mels])),
-        }
+        report[cond] = mode_measures(mels)
     return report
+
+
+def mode_measures(melodies: list[Melody]) -> dict[str, float]:
+    """Share of notes in the major and in the minor scale, and share of tunes judged minor."""
+    return {"in major scale": float(np.mean([scale_share(m.pitches, "major") for m in melodies])),
+            "in minor scale": float(np.mean([scale_share(m.pitches, "minor") for m in melodies])),
+            "judged minor": float(np.mean([mode_of(m.pitches) == "minor" for m in melodies]))}
 
 
 def typical_melody(melodies: list[Melody]) -> Melody:
@@ -288,12 +287,7 @@ def data_report(melodies: list[Melody]) -> dict[str, dict[str, float]]:
     """The same numbers as conditioning_report, measured on real melodies of each mode."""
     report = {}
     for mode in MODES:
-        mels = [m for m in melodies if m.mode == mode]
-        report[mode] = {
-            "in major scale": float(np.mean([scale_share(m.pitches, "major") for m in mels])),
-            "in minor scale": float(np.mean([scale_share(m.pitches, "minor") for m in mels])),
-            "judged minor": float(np.mean([mode_of(m.pitches) == "minor" for m in mels])),
-        }
+        report[mode] = mode_measures([m for m in melodies if m.mode == mode])
     return report
 
 

@@ -6,7 +6,7 @@ distribution, the line of code that repeats a run, and a prompt with and without
 from __future__ import annotations
 
 from . import sampling as S
-from .checks import check_text
+from .checks import check_temperature, check_text
 from .errors import BadInputError
 from .generation import chat_messages, generate_by_hand, next_token_distribution
 from .plots import plot_before_after
@@ -18,7 +18,7 @@ def sampling_view(model, tok, prompt: str, temperature: float, top_k: int, top_p
     top_k=0 and top_p=1 mean 'no filter', as in `generate`. Raises BadInputError on bad values.
     """
     check_text(prompt, "prompt")
-    S.check_temperature(temperature)
+    check_temperature(temperature)
     S.check_top_k(top_k)
     S.check_top_p(top_p)
     raw = next_token_distribution(model, tok, prompt)          # cached: a slider move costs no forward pass

@@ -11,11 +11,10 @@ Filtered tokens get the logit -inf, so their probability is exactly 0 after soft
 """
 from __future__ import annotations
 
-import math
 
 import torch
 
-from .checks import check_number, check_seed, check_temperature  # noqa: F401 (re-exported)
+from .checks import check_number, check_positive, check_seed, check_temperature
 from .errors import BadInputError
 
 NEG_INF = float("-inf")
@@ -49,12 +48,8 @@ def check_top_p(top_p) -> float:
 
 
 def check_repetition_penalty(penalty) -> float:
-    r = check_number(penalty, "repetition_penalty")
-    if r <= 0 or math.isinf(r):
-        raise BadInputError(
-            f"repetition_penalty must be a positive number, got {penalty!r}: 1.0 changes nothing, "
-            "values above 1 (e.g. 1.2) make tokens already in the text less likely.")
-    return r
+    return check_positive(penalty, "repetition_penalty",
+                          "1.0 changes nothing, values above 1 (e.g. 1.2) make tokens already in the text less likely.")
 
 
 def apply_temperature(logits: torch.Tensor, temperature: float) -> torch.Tensor:

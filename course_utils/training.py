@@ -9,6 +9,7 @@ import time
 
 import numpy as np
 import torch
+from tqdm.auto import tqdm
 
 from .errors import BadInputError
 from .train_log import TrainLog
@@ -51,10 +52,7 @@ def train_classifier(model, tokenizer, texts, labels, *, epochs: int = 2, batch_
     opt = torch.optim.AdamW(params, lr=lr)
     texts, labels = list(texts), list(labels)
     n_steps = epochs * ((len(texts) + batch_size - 1) // batch_size)
-    bar = None
-    if progress:
-        from tqdm.auto import tqdm
-        bar = tqdm(total=n_steps, desc="training")
+    bar = tqdm(total=n_steps, desc="training", disable=not progress)
     result, t0 = TrainLog(), time.perf_counter()
     model.train()
     for epoch in range(epochs):
@@ -65,11 +63,9 @@ def train_classifier(model, tokenizer, texts, labels, *, epochs: int = 2, batch_
             opt.step()
             opt.zero_grad()
             result.losses.append(loss.item())
-            if bar is not None:
-                bar.update(1)
-                bar.set_postfix(loss=f"{loss.item():.3f}")
-    if bar is not None:
-        bar.close()
+            bar.update(1)
+            bar.set_postfix(loss=f"{loss.item():.3f}")
+    bar.close()
     model.eval()
     result.seconds = time.perf_counter() - t0
     return result
