@@ -27,6 +27,26 @@ def test_mean_pooling_ignores_padding():
     assert torch.allclose(batched, by_hand, atol=1e-4)
 
 
+# Library twin: sentence-transformers 6.2.0 on the same weights, modules Transformer -> Pooling(mean) ->
+# Normalize (all-MiniLM-L6-v2's own recipe), run once with `pip install sentence-transformers`; it is not a
+# dependency of the course, so its vectors are stored here (first 6 of 384 values, and the two vectors' cosine).
+SENTENCE_TRANSFORMERS = {
+    "a handwritten seven": [-0.10209, 0.020273, 0.002071, 0.033543, -0.0566, 0.083667],
+    "the number three, written by hand": [-0.016013, 0.004965, -0.064888, -0.001493, -0.091739, 0.052327],
+}
+SENTENCE_TRANSFORMERS_COSINE = 0.4468756
+
+
+def test_mean_pooling_matches_sentence_transformers():
+    texts = list(SENTENCE_TRANSFORMERS)
+    for text in texts:
+        TC._cache.pop(text, None)
+    v = TC.encode_prompts(texts)                                 # batched: the shorter one is padded
+    for row, text in zip(v, texts):
+        assert row[:6].tolist() == pytest.approx(SENTENCE_TRANSFORMERS[text], abs=2e-5)
+    assert float(v[0] @ v[1]) == pytest.approx(SENTENCE_TRANSFORMERS_COSINE, abs=2e-5)
+
+
 def test_paraphrases_are_closer_than_unrelated_text():
     sims = TC.cosine_matrix(["a handwritten seven", "draw the number seven", "a cat sleeping on a sofa"])
     assert sims[0, 1] > 0.5 > sims[0, 2] + 0.2
