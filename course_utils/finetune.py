@@ -14,9 +14,12 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from .device import get_device
 from .errors import BadInputError
 from .quiet import quiet_libraries, silenced
-from .tweets import LABELS
+from .scoring import next_token_nll
+from .seed import seeded
+from .tweets import LABELS, tweet_splits
 
 _LAYER = re.compile(r"\.layer\.(\d+)\.")  # BERT/RoBERTa encoder blocks: encoder.layer.<i>.
 
@@ -52,7 +55,6 @@ def make_classifier(pretrained: bool = True, num_labels: int = len(LABELS), *, l
     pretrained=True loads the encoder's trained weights (RoBERTa online, MiniLM offline);
     pretrained=False builds the *same* config with random weights (seeded), same tokenizer.
     """
-    from .device import get_device
     from .loading import resolve, tokenizer_kwargs, weights_kwargs
     quiet_libraries()
     from transformers import AutoConfig, AutoModelForSequenceClassification, AutoTokenizer
@@ -163,29 +165,49 @@ def finetune_and_score(clf: Classifier, train, test, *, epochs: int = 2, batch_s
             "pred": pred, "losses": res.losses}
 
 
-def data_efficiency_run(sizes=(25, 50, 100), *, per_class_test: int = 60, epochs: int = 2,
+def data_efficiency_run(sizes=(25, 50, 100), *, seeds=None, per_class_test: int = 60, epochs: int = 2,
                         batch_size: int = 8, lr: float | None = None, max_len: int = 48, seed: int = 0,
-                        verbose: bool = True) -> list[dict]:
-    """Accuracy against labelled examples per class, pretrained versus random weights.
+                        known=None, verbose: bool = True) -> list[dict]:
+    """Accuracy against labelled examples per class, pretrained versus random weights, over seeds.
 
-    Every run sees the same tweets, in the same order, for the same number of steps;
-    the test set is the same for all sizes (see tweets.tweet_splits).
+    For each run seed s in `seeds` (default: just `seed`), each size in `sizes`, pretrained and then
+    random weights: the training tweets are drawn with tweet_splits(per_class_train=size,
+    per_class_test=per_class_test, seed=seed, train_seed=s); the test set depends on `seed` only, so
+    it is the same for every row. The classifier is make_classifier(pretrained, seed=s), trained
+    and scored by finetune_and_score(..., seed=s) inside `seeded(s)`: the same numbers as
+    `torch.manual_seed(s)` before those two calls, while the caller's random state is left alone.
+    Within one seed, pretrained and random weights see the same tweets in the same order for the
+    same number of steps.
+
+    known: runs already made, {(pretrained, size, s): row or accuracy}; they are reused, not
+    trained again (a bare accuracy becomes a row holding only accuracy and the four keys below).
+    Returns one row per run, in that order: finetune_and_score's keys (accuracy, macro_f1,
+    seconds, steps, ...) plus per_class, pretrained, seed and reused (True for a `known` run).
+    verbose: print one line per run as it finishes.
     """
-    from .tweets import tweet_splits
-
     lr = suited_lr() if lr is None else lr
+    seeds = (seed,) if seeds is None else tuple(seeds)
+    known = dict(known or {})
+    dev = get_device().device   # where make_classifier puts the model: that device's random stream is seeded too
     rows = []
-    for size in sizes:
-        train, test = tweet_splits(per_class_train=size, per_class_test=per_class_test, seed=seed)
-        for pretrained in (True, False):
-            torch.manual_seed(seed)
-            row = finetune_and_score(make_classifier(pretrained, seed=seed), train, test, epochs=epochs,
-                                     batch_size=batch_size, lr=lr, max_len=max_len, seed=seed)
-            row.update(per_class=size, pretrained=pretrained)
-            rows.append(row)
-            if verbose:
-                print(f"{size:>4} per class  {'pretrained' if pretrained else 'scratch   '}  "
-                      f"accuracy {row['accuracy']:.3f}  macro-F1 {row['macro_f1']:.3f}")
+    for s in seeds:
+        for size in sizes:
+            train, test = tweet_splits(per_class_train=size, per_class_test=per_class_test, seed=seed, train_seed=s)
+            for pretrained in (True, False):
+                reused = (pretrained, size, s) in known
+                if reused:
+                    given = known[(pretrained, size, s)]
+                    row = dict(given) if isinstance(given, dict) else {"accuracy": float(given)}
+                else:
+                    with seeded(s, dev):
+                        row = finetune_and_score(make_classifier(pretrained, seed=s), train, test,
+                                                 epochs=epochs, batch_size=batch_size, lr=lr, max_len=max_len, seed=s)
+                row.update(per_class=size, pretrained=pretrained, seed=s, reused=reused)
+                rows.append(row)
+                if verbose:
+                    f1 = f"  macro-F1 {row['macro_f1']:.3f}" if "macro_f1" in row else ""
+                    print(f"seed {s}  {size:>4} per class  {'pretrained' if pretrained else 'scratch   '}  "
+                          f"accuracy {row['accuracy']:.3f}{f1}{'  (reused)' if reused else ''}")
     return rows
 
 
@@ -213,22 +235,15 @@ def padded_lm_batch(tokenizer, texts, max_len: int = 64):
     return enc
 
 
-@torch.no_grad()
 def mean_token_loss(model, tokenizer, texts, *, max_len: int = 64, batch_size: int = 8) -> float:
     """Average next-token cross-entropy over every predicted token of `texts` (nats/token)."""
     model.eval()
-    device = next(model.parameters()).device
     total, count = 0.0, 0
     texts = list(texts)
     for start in range(0, len(texts), batch_size):
         enc = padded_lm_batch(tokenizer, texts[start:start + batch_size], max_len)
-        enc = {k: v.to(device) for k, v in enc.items()}
-        logits = model(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"]).logits.float()
-        target = enc["labels"][:, 1:]
-        loss = torch.nn.functional.cross_entropy(logits[:, :-1].reshape(-1, logits.size(-1)),
-                                                 target.reshape(-1), ignore_index=-100, reduction="sum")
-        total += loss.item()
-        count += int((target != -100).sum())
+        total += next_token_nll(model, enc["input_ids"], enc["attention_mask"], enc["labels"]).sum().item()
+        count += int((enc["labels"][:, 1:] != -100).sum())
     return total / max(count, 1)
 
 

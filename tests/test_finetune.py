@@ -1,16 +1,26 @@
 """Tests for course_utils.finetune and the metrics it relies on, against independent counts."""
+import copy
+
 import pytest
 import torch
 
 from course_utils.errors import BadInputError
-from course_utils.finetune import (add_lora, check_class_coverage, count_trainable, freeze_all_but,
-                                   padded_lm_batch, make_classifier, mean_token_loss, style_snippets)
+from course_utils.finetune import (add_lora, check_class_coverage, count_trainable, data_efficiency_run,
+                                   finetune_and_score, freeze_all_but, padded_lm_batch, make_classifier,
+                                   mean_token_loss, style_snippets)
 from course_utils.training import check_labels, confusion_matrix, macro_f1
 
 
 @pytest.fixture(scope="module")
-def pair():
-    return make_classifier(pretrained=True, seed=0), make_classifier(pretrained=False, seed=0)
+def minilm():
+    """The pretrained MiniLM classifier, loaded once for this module. Tests only read it: a test
+    that changes a model (freezing, LoRA) works on its own copy.deepcopy of `minilm.model`."""
+    return make_classifier(pretrained=True, seed=0)
+
+
+@pytest.fixture(scope="module")
+def pair(minilm):
+    return minilm, make_classifier(pretrained=False, seed=0)
 
 
 def _by_hand(model, keep):
@@ -31,8 +41,8 @@ def test_scratch_has_same_architecture_but_different_weights(pair):
     assert torch.equal(dict(again.named_parameters())[w], scr_params[w])
 
 
-def test_freezing_leaves_exactly_the_expected_parameters():
-    model = make_classifier(pretrained=True, seed=0).model
+def test_freezing_leaves_exactly_the_expected_parameters(minilm):
+    model = copy.deepcopy(minilm.model)   # freezing changes the model: a copy, not the shared one
     head = lambda n: n.startswith("classifier.") or n.startswith("bert.pooler.")
     freeze_all_but(model, "head")
     assert count_trainable(model)[0] == _by_hand(model, head)
@@ -48,8 +58,8 @@ def test_freezing_leaves_exactly_the_expected_parameters():
         freeze_all_but(model, "middle")
 
 
-def test_lora_adds_r_times_in_plus_out_per_matrix():
-    model = make_classifier(pretrained=True, seed=0).model
+def test_lora_adds_r_times_in_plus_out_per_matrix(minilm):
+    model = copy.deepcopy(minilm.model)   # add_lora changes the model in place
     cfg = model.config
     head = _by_hand(model, lambda n: n.startswith("classifier.") or n.startswith("bert.pooler."))
     r = 4
@@ -60,7 +70,27 @@ def test_lora_adds_r_times_in_plus_out_per_matrix():
     assert lora == expected_lora
     assert count_trainable(peft_model)[0] == expected_lora + head
     with pytest.raises(BadInputError):
-        add_lora(make_classifier(True).model, r=4, target_modules=("q_proj",))
+        add_lora(copy.deepcopy(minilm.model), r=4, target_modules=("q_proj",))
+    assert not any("lora_" in n for n, _ in minilm.model.named_parameters())   # the shared model is untouched
+
+
+def test_data_efficiency_run_equals_the_hand_loop_and_reuses_known_runs(capsys):
+    from course_utils.tweets import tweet_splits
+    recipe = dict(epochs=1, batch_size=4, lr=2e-4, max_len=16)
+    state = torch.get_rng_state()
+    rows = data_efficiency_run((2,), seeds=(1,), per_class_test=4, seed=0, known={(False, 2, 1): 0.25}, **recipe)
+    assert torch.equal(torch.get_rng_state(), state)   # the caller's random stream is left alone
+    assert [(r["pretrained"], r["per_class"], r["seed"], r["reused"]) for r in rows] == [(True, 2, 1, False),
+                                                                                      (False, 2, 1, True)]
+    assert rows[1]["accuracy"] == 0.25 and "steps" not in rows[1]          # reused as given, not trained
+    assert "(reused)" in capsys.readouterr().out
+    # the loop notebook 04 used to run by hand: run seed 1 draws the training tweets, the test set is seed 0's
+    train, test = tweet_splits(per_class_train=2, per_class_test=4, seed=0, train_seed=1)
+    with torch.random.fork_rng():
+        torch.manual_seed(1)
+        hand = finetune_and_score(make_classifier(pretrained=True, seed=1), train, test, seed=1, **recipe)
+    assert rows[0]["losses"] == hand["losses"] and rows[0]["steps"] == 2   # same tweets, dropout and batch order
+    assert rows[0]["pred"].tolist() == hand["pred"].tolist() and rows[0]["accuracy"] == hand["accuracy"]
 
 
 def test_check_labels_and_class_coverage():

@@ -48,7 +48,7 @@ from course_utils.tweets import LABELS, tweet_splits
 from course_utils.training import (accuracy, macro_f1, confusion_matrix, predict_classifier,
                                    train_classifier, check_labels)
 from course_utils.finetune import (make_classifier, finetune_and_score, freeze_all_but, add_lora,
-                                   count_trainable, check_class_coverage, suited_lr)
+                                   count_trainable, check_class_coverage, suited_lr, data_efficiency_run)
 
 PER_CLASS_TEST, MAX_LEN = 60, 32
 train, test = tweet_splits(per_class_train=40, per_class_test=PER_CLASS_TEST, seed=SEED)
@@ -153,20 +153,14 @@ _ = cu.claim("pretrained minus random-weight test accuracy with 40 tweets per cl
 # NBVAL_IGNORE_OUTPUT
 # measured: accuracies after training differ across CPUs and torch versions; the claims below check them
 SIZES, SEEDS = [10, 20, 40], [SEED, SEED + 1, SEED + 2]
-curve = {(True, 40, SEED): acc_pre, (False, 40, SEED): acc_scr}   # section 2 already ran these two
-full_seconds = [seconds[pretrained.name]]
-for s in SEEDS:
-    for size in SIZES:
-        small, _ = tweet_splits(per_class_train=size, per_class_test=PER_CLASS_TEST, seed=SEED, train_seed=s)
-        for is_pre in (True, False):
-            if (is_pre, size, s) in curve:
-                continue
-            torch.manual_seed(s)
-            row = finetune_and_score(make_classifier(pretrained=is_pre, seed=s), small, test,
-                                     epochs=EPOCHS, batch_size=BATCH, lr=LR, max_len=MAX_LEN, seed=s)
-            curve[(is_pre, size, s)] = row["accuracy"]
-            if is_pre and size == 40:
-                full_seconds.append(row["seconds"])
+# data_efficiency_run: for each run seed and size, pretrained and random weights, other training tweets
+# (train_seed), the same test set and section 2's recipe. Section 2 already ran the first seed at 40 per
+# class: those two runs are passed as known, reused instead of trained again.
+known = {(True, 40, SEED): {"accuracy": acc_pre, "seconds": seconds[pretrained.name]}, (False, 40, SEED): acc_scr}
+rows = data_efficiency_run(SIZES, seeds=SEEDS, per_class_test=PER_CLASS_TEST, epochs=EPOCHS, batch_size=BATCH,
+                           lr=LR, max_len=MAX_LEN, seed=SEED, known=known, verbose=False)
+curve = {(r["pretrained"], r["per_class"], r["seed"]): r["accuracy"] for r in rows}
+full_seconds = [r["seconds"] for r in rows if r["pretrained"] and r["per_class"] == 40]   # section 4 compares these
 runs = {(is_pre, size): np.array([curve[(is_pre, size, s)] for s in SEEDS]) for is_pre in (True, False) for size in SIZES}
 for size in SIZES:
     pre, scr = runs[(True, size)], runs[(False, size)]
@@ -253,9 +247,9 @@ for name, (prepare, lr) in setups.items():
     accs, times[name] = [], []
     for s in SEEDS:
         mid, _ = tweet_splits(per_class_train=40, per_class_test=PER_CLASS_TEST, seed=SEED, train_seed=s)
+        torch.manual_seed(s)   # before prepare: LoRA draws its new matrices from torch's random stream
         clf = make_classifier(pretrained=True, seed=s)
         clf.model = prepare(clf.model)
-        torch.manual_seed(s)
         row = finetune_and_score(clf, mid, test, epochs=EPOCHS, batch_size=BATCH, lr=lr, max_len=MAX_LEN, seed=s)
         accs.append(row["accuracy"])
         times[name].append(row["seconds"])

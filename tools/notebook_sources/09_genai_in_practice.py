@@ -52,8 +52,8 @@ import torch
 
 from course_utils import lm
 from course_utils.corpora import load_corpus, train_val_split
+from course_utils.device import one_cpu_thread
 
-torch.set_num_threads(1)
 CPU = torch.device("cpu")
 
 # %% [markdown]
@@ -83,6 +83,7 @@ print(f"training text: {len(train_text):,} characters = {len(train_ids):,} token
 # measured: training losses differ across CPUs, torch versions and seeds; the claims below check them
 STEPS, BATCH, BLOCK = 120, 16, 64
 
+@one_cpu_thread()   # tiny model: one thread is faster and gives the same numbers anywhere
 def train_tiny(ids, steps=STEPS, lr=3e-3, batch_size=BATCH, warmup=None, seed=SEED, vocab=len(tok), eval_ids=val_ids):
     """The same tiny GPT every time (same seed), trained on `ids`; returns (model, log)."""
     model = lm.make_tiny_gpt(vocab, n_layer=2, n_embd=64, n_head=4, n_ctx=BLOCK, seed=seed)
@@ -266,16 +267,13 @@ for text in outputs:
 # %%
 # NBVAL_IGNORE_OUTPUT
 # measured: greedy generation follows float arithmetic; a near-tie can change a word on another CPU or torch version
-from course_utils.generation import chat_prompt
+from course_utils.generation import chat_messages, generate_by_hand
 
 chat_prompts = ["Write one sentence about a friendly dog.", "Give me an example e-mail address for a test."]
 has_chat_template = llm.tokenizer.chat_template is not None   # SmolLM2-Instruct offline: yes; GPT-2 online: no
 for prompt in chat_prompts:
-    text = chat_prompt(llm.tokenizer, prompt) if has_chat_template else prompt
-    ids = llm.tokenizer(text, return_tensors="pt", add_special_tokens=False).to(llm.model.device)
-    with torch.no_grad():
-        out = llm.model.generate(**ids, max_new_tokens=30, do_sample=False, pad_token_id=llm.tokenizer.pad_token_id)
-    answer = llm.tokenizer.decode(out[0, ids["input_ids"].shape[1]:], skip_special_tokens=True).strip()
+    asked = chat_messages(prompt) if has_chat_template else prompt   # messages go through the chat template
+    answer = generate_by_hand(llm.model, llm.tokenizer, asked, 30).text.strip()   # greedy; stops at end-of-sequence
     res = cf.check(answer)
     print(f"{prompt}\n   model : {answer!r}\n   filter: {'allowed' if res.allowed else res.reason}\n")
 
@@ -431,14 +429,11 @@ print("memory, FLOPs and cost check out")
 # measured: training losses differ across CPUs, torch versions and seeds; the claims below check them
 lr_runs = {lr: train_tiny(train_ids, steps=80, lr=lr)[1] for lr in (1e-4, 3e-3, 3e-2, 0.3)}
 
-def smooth(values, k=8):
-    return np.convolve(values, np.ones(k) / k, mode="valid")
-
 fig, ax = plt.subplots(figsize=(7, 3.5))
 for lr, log in lr_runs.items():
-    ax.plot(smooth(log.train_loss), label=f"lr = {lr:g}: held-out {log.final_val_loss:.2f}")
+    ax.plot(log.smoothed(8), label=f"lr = {lr:g}: held-out {log.final_val_loss:.2f}")
 ax.axhline(math.log(len(tok)), color="grey", ls=":", label="uniform guess ln(vocab)")
-ax.set(xlabel="step", ylabel="training loss (smoothed)", title="Learning-rate sweep")
+ax.set(xlabel="step", ylabel="training loss (mean of the last 8 steps)", title="Learning-rate sweep")
 ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
 fig.tight_layout()
 plt.show()
@@ -458,7 +453,7 @@ final = {lr: log.final_val_loss for lr, log in lr_runs.items()}
 cu.claim("held-out loss at lr 1e-4 minus at lr 3e-3", final[1e-4] - final[3e-3], at_least=1.0)
 cu.claim("held-out loss at lr 3e-2 minus at lr 3e-3", final[3e-2] - final[3e-3], at_least=0.2)
 cu.claim("held-out loss at lr 0.3 minus at lr 3e-3", final[0.3] - final[3e-3], at_least=0.3)
-_ = cu.claim("highest training loss at lr 0.3 minus the uniform guess ln(vocab)", max(lr_runs[0.3].train_loss) - math.log(len(tok)),
+_ = cu.claim("highest training loss at lr 0.3 minus the uniform guess ln(vocab)", max(lr_runs[0.3].losses) - math.log(len(tok)),
              at_least=1.0)
 
 # %% [markdown]
@@ -531,7 +526,8 @@ from course_utils import diffusion, gan
 GAN_STEPS, DIFF_STEPS = 1000, 1000
 ring = gan.ring_data(2000, seed=0)
 centers = gan.ring_centers()
-gan_run = gan.train_gan(ring, steps=GAN_STEPS, batch_size=64, seed=SEED)
+with one_cpu_thread():   # tiny networks: one thread is faster and gives the same numbers anywhere
+    gan_run = gan.train_gan(ring, steps=GAN_STEPS, batch_size=64, seed=SEED)
 fig, axes = plt.subplots(1, len(gan_run.snapshots), figsize=(12, 2.6), sharex=True, sharey=True)
 for ax, (step, pts) in zip(axes, gan_run.snapshots):
     ax.scatter(*ring[:500].T, s=2, c="lightgrey")
@@ -588,11 +584,12 @@ for name, cov in results.items():
 SEEDS = [SEED, SEED + 1, SEED + 2]
 variants = {"plain GAN": {}, "lower lr (2e-4)": {"lr": 2e-4}, "instance noise 0.1": {"instance_noise": 0.1}}
 cover = {name: [] for name in [*variants, "diffusion"]}
-for s in SEEDS:
-    for name, kw in variants.items():
-        run = gan_run if (s == SEED and not kw) else gan.train_gan(ring, steps=GAN_STEPS, batch_size=64, seed=s, **kw)
-        cover[name].append(gan.mode_coverage(run.samples, centers))
-    cover["diffusion"].append(results["diffusion"] if s == SEED else gan.mode_coverage(diffusion_samples(s), centers))
+with one_cpu_thread():   # as above for the GANs (the diffusion model pins itself to one thread)
+    for s in SEEDS:
+        for name, kw in variants.items():
+            run = gan_run if (s == SEED and not kw) else gan.train_gan(ring, steps=GAN_STEPS, batch_size=64, seed=s, **kw)
+            cover[name].append(gan.mode_coverage(run.samples, centers))
+        cover["diffusion"].append(results["diffusion"] if s == SEED else gan.mode_coverage(diffusion_samples(s), centers))
 
 mean_eff = {name: float(np.mean([c.effective_modes for c in covs])) for name, covs in cover.items()}
 print(f"{'model':<20}{'modes covered per seed':>24}{'effective modes per seed':>26}{'mean':>7}")
