@@ -20,9 +20,9 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from course_utils import audio as A
-from course_utils import melody_model as MM
-from course_utils.melodies import extract_melodies, load_melodies, mode_of
+from course_utils.generators import audio as A
+from course_utils.generators import melody_model as MM
+from course_utils.data.melodies import extract_melodies, load_melodies, mode_of
 
 TARGET_GAP = 0.5
 RESULTS = Path(__file__).resolve().parent / "results" / "audio.md"

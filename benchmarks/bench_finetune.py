@@ -21,7 +21,7 @@ os.environ.setdefault("COURSE_MODE", "offline")
 import torch
 
 import course_utils as cu
-from course_utils.finetune import data_efficiency_run
+from course_utils.finetuning.finetune import data_efficiency_run
 
 OUT = Path(__file__).resolve().parent / "results" / "finetune.md"
 

@@ -26,8 +26,8 @@ os.environ.setdefault("TQDM_DISABLE", "1")
 import torch  # noqa: E402
 
 import course_utils as cu  # noqa: E402
-from course_utils import generation as G  # noqa: E402
-from course_utils.playground import sampling_view  # noqa: E402
+from course_utils.sampling import generation as G  # noqa: E402
+from course_utils.sampling.playground import sampling_view  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "results" / "generation.md"
 

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import torch
 
-from course_utils import diffusion as D
-from course_utils.digits import DIGIT_WORDS, PIXELS, load_digit_data
-from course_utils.text_condition import PhrasingBank, encode_prompts
-from course_utils.text_to_digits import TextToDigits, measure_prompts
+from course_utils.generators import diffusion
+from course_utils.data.digits import DIGIT_WORDS, PIXELS, load_digit_data
+from course_utils.generators.text_condition import PhrasingBank, encode_prompts
+from course_utils.generators.text_to_digits import TextToDigits, measure_prompts
 
 OUT = Path(__file__).resolve().parent / "results" / "image.md"
 PROMPTS = [p for d in range(10) for p in (f"a handwritten {DIGIT_WORDS[d]}", f"please sketch a {DIGIT_WORDS[d]}")]
@@ -41,9 +41,9 @@ def main(argv=None):
     bank = PhrasingBank.build()
     encode_prompts(PROMPTS)
     encode_s = time.perf_counter() - t0
-    schedule = D.linear_schedule(200)
+    schedule = diffusion.linear_schedule(200)
     torch.manual_seed(0)
-    model = D.Denoiser(PIXELS, bank.vectors.shape[1], T=200)
+    model = diffusion.Denoiser(PIXELS, bank.vectors.shape[1], T=200)
     gen = TextToDigits(model, schedule, bank)
     sampler, g = bank.sampler(data.y), torch.Generator().manual_seed(0)
     # one optimizer across chunks (constant lr here, so chunks add up to one plain run)
@@ -53,7 +53,7 @@ def main(argv=None):
     while steps < args.max_steps and len(reached) < len(args.targets):
         t1, c1 = time.perf_counter(), time.process_time()
         model.train()
-        with D.one_cpu_thread("cpu"):
+        with diffusion.one_cpu_thread("cpu"):
             for _ in range(args.chunk):
                 idx = torch.randint(0, len(data.x), (128,), generator=g)
                 t = torch.randint(0, 200, (128,), generator=g)
@@ -80,9 +80,9 @@ def main(argv=None):
     timing = []
     for n_steps in (200, 50):
         for w in (0.0, 2.0):
-            D.sample(model, schedule, 10, cond=cond, guidance=w, n_steps=n_steps)  # warm-up
+            diffusion.sample(model, schedule, 10, cond=cond, guidance=w, n_steps=n_steps)  # warm-up
             t1, c1 = time.perf_counter(), time.process_time()
-            D.sample(model, schedule, 200, cond=cond, guidance=w, n_steps=n_steps, seed=1)
+            diffusion.sample(model, schedule, 200, cond=cond, guidance=w, n_steps=n_steps, seed=1)
             timing.append((n_steps, w, (time.perf_counter() - t1) / 200, (time.process_time() - c1) / 200))
 
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")

@@ -28,7 +28,7 @@ def timed(fn, repeat=1):
 def main():
     import torch
     import course_utils as cu
-    from course_utils import cache
+    from course_utils.kernel import cache
     cu.quiet_libraries()
     rows = []
     usual_cache = os.environ.get(cache.CACHE_ENV)

@@ -18,9 +18,9 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 import torch  # noqa: E402
 
-from course_utils import lm  # noqa: E402
-from course_utils.corpora import load_corpus, train_val_split  # noqa: E402
-from course_utils.quiet import quiet_libraries  # noqa: E402
+from course_utils.training import lm  # noqa: E402
+from course_utils.data.corpora import load_corpus, train_val_split  # noqa: E402
+from course_utils.kernel.quiet import quiet_libraries  # noqa: E402
 
 
 def main(argv=None):

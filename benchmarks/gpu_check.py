@@ -50,8 +50,8 @@ def main(argv=None) -> int:
         return 2
 
     import course_utils as cu
-    from course_utils import generation as G
-    from course_utils.device import device_memory_gb
+    from course_utils.sampling import generation as G
+    from course_utils.kernel.device import device_memory_gb
 
     rows: list[tuple[str, str]] = []
     failures: list[str] = []

@@ -3,17 +3,17 @@
 Import is light (no transformers): the Hub online/offline decision must be taken before
 transformers is imported, and every loader here takes it for you.
 """
-from .catalog import CATALOG, get_role
-from .device import DeviceChoice, get_device, in_colab, pick_dtype, try_gpu
-from .errors import (BadInputError, CourseError, GPUNotAvailableError, OfflineModelMissingError,
-                     OnlineOnlyError, UnknownRoleError)
-from .hub import current_mode, decide_mode, hub_reachable
-from .checks import check_text
-from .loading import (LoadedModel, load_model, load_pipeline, resolve, tokenizer_kwargs,
-                      weights_kwargs)
-from .quiet import quiet_libraries
-from .claims import ClaimFailedError, claim, expect
-from .seed import lesson_seed, set_seed
+from course_utils.models.catalog import CATALOG, get_role
+from course_utils.kernel.device import DeviceChoice, get_device, in_colab, pick_dtype, try_gpu
+from course_utils.kernel.errors import (BadInputError, CourseError, GPUNotAvailableError,
+                                        OfflineModelMissingError, OnlineOnlyError, UnknownRoleError)
+from course_utils.models.hub import current_mode, decide_mode, hub_reachable
+from course_utils.kernel.checks import check_text
+from course_utils.models.loading import (LoadedModel, load_model, load_pipeline, resolve, tokenizer_kwargs,
+                                         weights_kwargs)
+from course_utils.kernel.quiet import quiet_libraries
+from course_utils.kernel.claims import ClaimFailedError, claim, expect
+from course_utils.kernel.seed import lesson_seed, set_seed
 
 __all__ = [
     "CATALOG", "get_role", "DeviceChoice", "get_device", "in_colab", "pick_dtype", "try_gpu",
@@ -30,5 +30,5 @@ __version__ = "0.1.0"
 
 def setup_lesson(lesson: str | None = None, *, seed: int | None = None, mode: str | None = None, device: str | None = None):
     """One call at the top of every notebook: mode, device, seed, quiet logs; prints a short report."""
-    from .report import setup_lesson as _setup
+    from course_utils.lesson import setup_lesson as _setup
     return _setup(lesson, seed=seed, mode=mode, device=device)

@@ -14,9 +14,9 @@ from pathlib import Path
 
 
 def _steps():
-    from .melodies import melodies_dir
-    from .offline_models import minilm_dir, smollm2_dir
-    from .sentiment_model import offline_sentiment_dir
+    from course_utils.data.melodies import melodies_dir
+    from course_utils.models.offline import minilm_dir, smollm2_dir
+    from course_utils.models.sentiment import offline_sentiment_dir
 
     return [
         ("SmolLM2-135M-Instruct: GGUF -> bf16 safetensors", smollm2_dir),
@@ -28,7 +28,7 @@ def _steps():
 
 def prepare_offline(verbose: bool = True) -> dict[str, tuple[Path, float]]:
     """Build (or check) each cached entry; returns its folder and the seconds it took."""
-    from .quiet import quiet_libraries
+    from course_utils.kernel.quiet import quiet_libraries
 
     quiet_libraries()
     ready = {}
@@ -42,7 +42,7 @@ def prepare_offline(verbose: bool = True) -> dict[str, tuple[Path, float]]:
 
 
 if __name__ == "__main__":
-    from .cache import cache_root
+    from course_utils.kernel.cache import cache_root
 
     print(f"== preparing offline models and data in {cache_root()}")
     prepare_offline()

@@ -8,7 +8,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 import huggingface_hub.constants  # noqa: E402,F401  (imported now, so each test's change to it is undone)
 import pytest  # noqa: E402
 
-from course_utils import hub  # noqa: E402
+from course_utils.models import hub  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

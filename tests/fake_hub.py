@@ -330,7 +330,7 @@ def _importable_course_utils() -> None:
 
 def _minilm_folder() -> Path:
     _importable_course_utils()
-    from course_utils.offline_models import minilm_dir
+    from course_utils.models.offline import minilm_dir
     return minilm_dir()
 
 
@@ -353,7 +353,7 @@ def _build_smollm2(snap: Path) -> None:
     import torch
     from transformers import LlamaConfig, LlamaForCausalLM
     _importable_course_utils()
-    from course_utils.offline_models import smollm2_dir
+    from course_utils.models.offline import smollm2_dir
     src = smollm2_dir()
     data = json.loads((src / "tokenizer.json").read_text(encoding="utf-8"))
     shutil.copy(src / "tokenizer.json", snap / "tokenizer.json")
@@ -507,7 +507,7 @@ def _build_tweet_eval(cache: Path) -> None:
     from datasets.load import configure_builder_class
     from datasets.packaged_modules.parquet.parquet import Parquet, ParquetConfig
     _importable_course_utils()
-    from course_utils.tweets import LABELS, tweet_splits
+    from course_utils.data.tweets import LABELS, tweet_splits
 
     n_train, n_val, n_test = (DATASET_ROWS[s] for s in ("train", "validation", "test"))
     rest, test = tweet_splits(per_class_train=(n_train + n_val + 2) // 3, per_class_test=n_test // 3, seed=0)

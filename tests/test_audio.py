@@ -2,9 +2,9 @@
 import numpy as np
 import pytest
 
-from course_utils import audio as A
-from course_utils.errors import BadInputError
-from course_utils.melodies import REST, Melody
+from course_utils.generators import audio as A
+from course_utils.kernel.errors import BadInputError
+from course_utils.data.melodies import REST, Melody
 
 
 def test_midi_to_hz_matches_equal_temperament():

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from course_utils import cache
-from course_utils.offline_models import _weights_ok
+from course_utils.kernel import cache
+from course_utils.models.offline import _weights_ok
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,4 @@
-"""Checked claims (course_utils.claims) and the ledger built from them (tools/claims_ledger.py)."""
+"""Checked claims (course_utils.kernel.claims) and the ledger built from them (tools/claims_ledger.py)."""
 import json
 import re
 import sys
@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 import course_utils as cu
-from course_utils.claims import LINE, ClaimFailedError
-from course_utils.errors import CourseError
+from course_utils.kernel.claims import LINE, ClaimFailedError
+from course_utils.kernel.errors import CourseError
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
@@ -120,7 +120,7 @@ def test_bad_claims_are_refused(args, kw, what):
     (0.7, "0.6 to 0.9", True), (0.95, "0.6 to 0.9", False), (-1.5, "-2 to -1", True),
 ])
 def test_ledger_reads_bands_as_claims_prints_them(value, band, inside):
-    from course_utils.claims import band_text
+    from course_utils.kernel.claims import band_text
     assert claims_ledger.in_band(value, band) is inside
     lo, hi = (float(x) for x in band.split(" to ")) if " to " in band else (None, None)
     if lo is not None:

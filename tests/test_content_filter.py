@@ -1,8 +1,8 @@
 """The content filter: what it must catch, what it must let through, and its known mistakes."""
 import pytest
 
-from course_utils import content_filter as cf
-from course_utils.errors import BadInputError, OnlineOnlyError
+from course_utils.safety import content_filter as cf
+from course_utils.kernel.errors import BadInputError, OnlineOnlyError
 
 # (text, a category it must be flagged with) -- written by hand
 MUST_CATCH = [

@@ -1,12 +1,12 @@
-"""course_utils.corpora: packaged public-domain texts load clean, and the split is deterministic."""
+"""course_utils.data.corpora: packaged public-domain texts load clean, and the split is deterministic."""
 import json
 import re
 
 import pytest
 
-from course_utils.corpora import load_corpus, strip_gutenberg, train_val_split
-from course_utils.errors import BadInputError
-from course_utils.packages import package_dir
+from course_utils.data.corpora import load_corpus, strip_gutenberg, train_val_split
+from course_utils.kernel.errors import BadInputError
+from course_utils.kernel.packages import package_dir
 
 
 @pytest.mark.parametrize("name, first_words", [("kjv", "In the beginning God created"),

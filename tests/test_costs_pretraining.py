@@ -1,8 +1,8 @@
-"""course_utils.costs pretraining estimates: checked against the arithmetic done by hand."""
+"""course_utils.training.costs pretraining estimates: checked against the arithmetic done by hand."""
 import pytest
 
-from course_utils.costs import H100_PEAK_BF16_FLOPS, human_time, pretraining_estimate
-from course_utils.errors import BadInputError
+from course_utils.training.costs import H100_PEAK_BF16_FLOPS, human_time, pretraining_estimate
+from course_utils.kernel.errors import BadInputError
 
 
 def test_estimate_matches_hand_arithmetic():

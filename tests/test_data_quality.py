@@ -4,8 +4,8 @@ from collections import Counter
 import pytest
 import torch
 
-from course_utils import data_quality as DQ
-from course_utils.errors import BadInputError
+from course_utils.data import quality as DQ
+from course_utils.kernel.errors import BadInputError
 
 TEXT = "In the beginning God created the heaven and the earth.\nAnd the earth was without form, and void.\n"
 

@@ -3,8 +3,8 @@ import sys
 import pytest
 import torch
 
-from course_utils import device as dev
-from course_utils.errors import BadInputError, GPUNotAvailableError
+from course_utils.kernel import device as dev
+from course_utils.kernel.errors import BadInputError, GPUNotAvailableError
 
 
 @pytest.fixture

@@ -1,14 +1,15 @@
-"""Tests for course_utils.finetune and the metrics it relies on, against independent counts."""
+"""Tests for course_utils.finetuning.finetune and the metrics it relies on, against independent counts."""
 import copy
 
 import pytest
 import torch
 
-from course_utils.errors import BadInputError
-from course_utils.finetune import (add_lora, check_class_coverage, count_trainable, data_efficiency_run,
-                                   finetune_and_score, freeze_all_but, padded_lm_batch, make_classifier,
-                                   mean_token_loss, style_snippets)
-from course_utils.training import check_labels, confusion_matrix, macro_f1
+from course_utils.kernel.errors import BadInputError
+from course_utils.finetuning.finetune import (add_lora, check_class_coverage, count_trainable,
+                                              data_efficiency_run, finetune_and_score, freeze_all_but,
+                                              padded_lm_batch, make_classifier, mean_token_loss,
+                                              style_snippets)
+from course_utils.training.classifier import check_labels, confusion_matrix, macro_f1
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +76,7 @@ def test_lora_adds_r_times_in_plus_out_per_matrix(minilm):
 
 
 def test_data_efficiency_run_equals_the_hand_loop_and_reuses_known_runs(capsys):
-    from course_utils.tweets import tweet_splits
+    from course_utils.data.tweets import tweet_splits
     recipe = dict(epochs=1, batch_size=4, lr=2e-4, max_len=16)
     state = torch.get_rng_state()
     rows = data_efficiency_run((2,), seeds=(1,), per_class_test=4, seed=0, known={(False, 2, 1): 0.25}, **recipe)

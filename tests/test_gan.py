@@ -4,8 +4,8 @@ import math
 import pytest
 import torch
 
-from course_utils import gan
-from course_utils.errors import BadInputError
+from course_utils.generators import gan
+from course_utils.kernel.errors import BadInputError
 
 
 def test_ring_centers_and_data():

@@ -2,8 +2,8 @@
 import pytest
 import torch
 
-from course_utils import generation as G
-from course_utils.errors import BadInputError
+from course_utils.sampling import generation as G
+from course_utils.kernel.errors import BadInputError
 from tiny_text_model import tiny_lm, tiny_tokenizer
 
 PROMPT = "once upon a time there was"

@@ -3,8 +3,8 @@ import threading
 
 import pytest
 
-from course_utils import hub
-from course_utils.errors import BadInputError
+from course_utils.models import hub
+from course_utils.kernel.errors import BadInputError
 
 
 def test_explicit_argument_wins_over_environment(monkeypatch):
@@ -99,8 +99,8 @@ def test_cached_mode_takes_the_online_path_without_downloads(monkeypatch, how):
 
 
 def test_cached_mode_resolves_hub_ids_and_says_what_to_do_when_a_repo_is_missing(monkeypatch, tmp_path):
-    from course_utils import loading
-    from course_utils.errors import OnlineOnlyError
+    from course_utils.models import loading
+    from course_utils.kernel.errors import OnlineOnlyError
     monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path))       # an empty cache
     hub.decide_mode("cached")
     spec, mode, name, path = loading.resolve("text-generation")

@@ -1,4 +1,4 @@
-"""course_utils.inspect: token tables and top-k probabilities, checked against independent references."""
+"""course_utils.plots.tokens: token tables and top-k probabilities, checked against independent references."""
 import math
 
 import matplotlib
@@ -10,7 +10,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import torch  # noqa: E402
 
-from course_utils.inspect import label_scores, plot_label_scores, plot_top_k, token_table, top_k_probs  # noqa: E402
+from course_utils.plots.tokens import label_scores, plot_label_scores, plot_top_k, token_table, top_k_probs  # noqa: E402
 
 TEXT = "Naïve café owners 😀 love tokenizers!"
 
@@ -19,7 +19,7 @@ TEXT = "Naïve café owners 😀 love tokenizers!"
 def wordpiece():
     from transformers import AutoTokenizer
 
-    from course_utils.offline_models import minilm_dir
+    from course_utils.models.offline import minilm_dir
     return AutoTokenizer.from_pretrained(minilm_dir())
 
 
@@ -108,8 +108,8 @@ def test_label_scores_table_and_plots():
 
 
 def test_grouped_bars_heights_positions_and_legend_outside():
-    from course_utils.errors import BadInputError
-    from course_utils.plots import grouped_bars
+    from course_utils.kernel.errors import BadInputError
+    from course_utils.plots.bars import grouped_bars
 
     fig = grouped_bars({"a": [0.1, 0.2, 0.3], "b": [0.4, 0.5, 0.6]}, ["x", "y", "z"], colours={"a": "red"})
     ax = fig.axes[0]

@@ -1,12 +1,12 @@
-"""course_utils.lm: tokenizer, tiny GPT, training loop and measurements, against hand computations."""
+"""course_utils.training.lm: tokenizer, tiny GPT, training loop and measurements, against hand computations."""
 import math
 
 import pytest
 import torch
 import torch.nn.functional as F
 
-from course_utils import lm
-from course_utils.errors import BadInputError
+from course_utils.training import lm
+from course_utils.kernel.errors import BadInputError
 
 TEXT = ("In the beginning God created the heaven and the earth.\n"
         "And the earth was without form, and void; and darkness was upon the face of the deep.\n"

@@ -4,8 +4,8 @@ import pytest
 import torch
 
 import course_utils as cu
-from course_utils import packages
-from course_utils.errors import OfflineModelMissingError
+from course_utils.kernel import packages
+from course_utils.kernel.errors import OfflineModelMissingError
 
 
 def test_offline_text_generation_is_smollm2_and_says_why(capsys):
@@ -25,8 +25,8 @@ def test_offline_text_generation_is_smollm2_and_says_why(capsys):
 def test_converted_smollm2_matches_the_gguf_original():
     """The safetensors cache must be the same model as the packaged GGUF (bf16 rounding aside)."""
     from transformers import AutoModelForCausalLM, AutoTokenizer
-    from course_utils.offline_models import smollm2_dir, smollm2_gguf
-    from course_utils.quiet import silenced
+    from course_utils.models.offline import smollm2_dir, smollm2_gguf
+    from course_utils.kernel.quiet import silenced
     folder, gguf = smollm2_gguf()
     with silenced():
         original = AutoModelForCausalLM.from_pretrained(folder, gguf_file=gguf)
@@ -45,7 +45,7 @@ def test_offline_sentiment_pipeline_has_three_labels():
     assert set(clf.model.config.id2label.values()) == {"negative", "neutral", "positive"}
     got = clf(["I absolutely love this, best day ever!", "This is awful, I hate it and want a refund."])
     assert [g["label"] for g in got] == ["positive", "negative"]
-    from course_utils.sentiment_model import offline_sentiment_info
+    from course_utils.models.sentiment import offline_sentiment_info
     info = offline_sentiment_info()
     assert info["test_accuracy"] > 0.6  # chance is 0.33 on the balanced held-out tweets
 

@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from course_utils import melodies as M
-from course_utils.errors import BadInputError
+from course_utils.data import melodies as M
+from course_utils.kernel.errors import BadInputError
 
 # C major scale up and back, written by hand: the expected values below come from music theory,
 # not from running the code.

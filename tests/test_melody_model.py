@@ -3,9 +3,9 @@ on a model trained inside the test (a few hundred steps, ~10 s on 2 idle cores).
 import numpy as np
 import pytest
 
-from course_utils import melody_model as MM
-from course_utils.errors import BadInputError
-from course_utils.melodies import DURATIONS, REST, Melody, load_melodies, mode_of, scale_share
+from course_utils.generators import melody_model as MM
+from course_utils.kernel.errors import BadInputError
+from course_utils.data.melodies import DURATIONS, REST, Melody, load_melodies, mode_of, scale_share
 
 
 @pytest.fixture(scope="module")

@@ -51,13 +51,13 @@ CASES = ([pytest.param(nb, "cached", "", id=f"{lesson_of(nb)}-cached") for nb in
 
 @pytest.fixture(scope="session")
 def fake_hub_env():
-    from course_utils.cache import cache_root
+    from course_utils.kernel.cache import cache_root
     return build_fake_hub(cache_root() / "fake-hub-for-tests")
 
 
 @pytest.mark.parametrize("path,mode,dtype", CASES)
 def test_notebook_runs_top_to_bottom(fake_hub_env, path, mode, dtype):
-    from course_utils.report import models_for_lesson
+    from course_utils.lesson import models_for_lesson
     env = {"COURSE_MODE": mode, "COURSE_DTYPE": dtype}
     if mode == "cached":
         env.update(fake_hub_env, COURSE_CLAIMS="skip")

@@ -1,5 +1,5 @@
 """`python -m course_utils.prepare` leaves every cached model and dataset complete."""
-from course_utils import cache
+from course_utils.kernel import cache
 from course_utils.prepare import prepare_offline
 
 

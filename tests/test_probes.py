@@ -4,8 +4,8 @@ import math
 import pytest
 import torch
 
-from course_utils import probes
-from course_utils.errors import BadInputError
+from course_utils.safety import probes
+from course_utils.kernel.errors import BadInputError
 from tiny_text_model import tiny_lm
 
 

@@ -1,11 +1,11 @@
-"""course_utils.sampling against transformers' own logits processors, plus property tests."""
+"""course_utils.sampling.logits against transformers' own logits processors, plus property tests."""
 import pytest
 import torch
 from transformers.generation.logits_process import (RepetitionPenaltyLogitsProcessor, TemperatureLogitsWarper,
                                                     TopKLogitsWarper, TopPLogitsWarper)
 
-from course_utils import sampling as S
-from course_utils.errors import BadInputError
+from course_utils.sampling import logits as S
+from course_utils.kernel.errors import BadInputError
 
 VOCAB = 257
 

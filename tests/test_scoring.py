@@ -1,13 +1,13 @@
-"""course_utils.scoring, the one token-scoring core, against transformers' own loss and a step-by-step pass."""
+"""course_utils.training.scoring, the one token-scoring core, against transformers' own loss and a step-by-step pass."""
 import math
 
 import pytest
 import torch
 
-from course_utils.errors import BadInputError
-from course_utils.lr_schedule import cosine_decay, linear_warmup
-from course_utils.scoring import continuation_nll, next_token_nll
-from course_utils.train_log import TrainLog
+from course_utils.kernel.errors import BadInputError
+from course_utils.training.schedule import cosine_decay, linear_warmup
+from course_utils.training.scoring import continuation_nll, next_token_nll
+from course_utils.training.log import TrainLog
 
 from tiny_text_model import tiny_lm
 

@@ -46,7 +46,7 @@ def test_online_only_role_offline_says_what_to_do():
 
 
 def test_seeded_draws_repeat_and_leave_the_lessons_stream_alone():
-    from course_utils.seed import seeded
+    from course_utils.kernel.seed import seeded
     torch.manual_seed(123)
     expected_next = torch.rand(3)
     torch.manual_seed(123)

@@ -4,7 +4,7 @@ import pytest
 import torch
 
 import course_utils as cu
-from course_utils import text_condition as TC
+from course_utils.generators import text_condition as TC
 
 
 def test_vectors_are_unit_length_and_cached():

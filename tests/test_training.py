@@ -3,9 +3,9 @@ import pytest
 import torch
 from transformers import BertConfig, BertForSequenceClassification
 
-from course_utils.errors import BadInputError
-from course_utils.offline_models import minilm_dir
-from course_utils.training import accuracy, check_labels, macro_f1, predict_classifier, train_classifier
+from course_utils.kernel.errors import BadInputError
+from course_utils.models.offline import minilm_dir
+from course_utils.training.classifier import accuracy, check_labels, macro_f1, predict_classifier, train_classifier
 
 
 def test_metrics_against_hand_counts():

@@ -1,8 +1,8 @@
 import pytest
 
-from course_utils.blocklist import find_profanity, has_profanity
-from course_utils.errors import BadInputError
-from course_utils.tweets import LABELS, clean_tweet, load_tweets, tweet_splits
+from course_utils.data.blocklist import find_profanity, has_profanity
+from course_utils.kernel.errors import BadInputError
+from course_utils.data.tweets import LABELS, clean_tweet, load_tweets, tweet_splits
 
 
 @pytest.mark.parametrize("raw, clean", [

@@ -2,9 +2,9 @@
 import numpy as np
 import pytest
 
-from course_utils import melody_model as MM
-from course_utils.errors import BadInputError
-from course_utils.melodies import scale_share
+from course_utils.generators import melody_model as MM
+from course_utils.kernel.errors import BadInputError
+from course_utils.data.melodies import scale_share
 from course_utils.widgets import audio as WA
 
 

@@ -1,30 +1,30 @@
 """The cost widget: its controls change the table, and the table is cost_report's."""
 import pytest
 
-from course_utils import costs as C
-from course_utils.errors import BadInputError
+from course_utils.training import costs
+from course_utils.kernel.errors import BadInputError
 from course_utils.widgets import costs as WC
 from course_utils.widgets.text import output_text as text_of
 
 
 def test_cost_report_lists_each_hardware_and_weight_memory():
-    spec = C.MODELS["GPT-2 small"]
-    text = C.cost_report(spec, 1e9, list(C.CLOUD_HARDWARE))
+    spec = costs.MODELS["GPT-2 small"]
+    text = costs.cost_report(spec, 1e9, list(costs.CLOUD_HARDWARE))
     assert text.startswith("GPT-2 small: 124.0 M parameters")
-    assert f"fp32 {496e6 / C.GiB:.3g} GiB" in text and f"int8 {124e6 / C.GiB:.3g} GiB" in text
-    for hw in C.CLOUD_HARDWARE:
+    assert f"fp32 {496e6 / costs.GiB:.3g} GiB" in text and f"int8 {124e6 / costs.GiB:.3g} GiB" in text
+    for hw in costs.CLOUD_HARDWARE:
         assert hw.name in text
     with pytest.raises(BadInputError):
-        C.cost_report(spec, 1e9, [])
+        costs.cost_report(spec, 1e9, [])
 
 
 def test_widget_shows_the_report_and_follows_the_controls():
-    cpu = C.hardware_from_measurement("this CPU", 1e6, 1e4, memory_gib=24)
+    cpu = costs.hardware_from_measurement("this CPU", 1e6, 1e4, memory_gib=24)
     w = WC.cost_widget(extra_hardware=[cpu])
     c = w.controls
     first = text_of(w.out)
-    assert first == C.cost_report(C.MODELS["GPT-2 small"], c["tokens"].value,
-                                   [cpu, *C.CLOUD_HARDWARE], batch_size=8) + "\n"
+    assert first == costs.cost_report(costs.MODELS["GPT-2 small"], c["tokens"].value,
+                                   [cpu, *costs.CLOUD_HARDWARE], batch_size=8) + "\n"
     c["model"].value = "GPT-2 XL"
     assert text_of(w.out).startswith("GPT-2 XL:")
     c["hardware"].value = "this CPU"
@@ -33,5 +33,5 @@ def test_widget_shows_the_report_and_follows_the_controls():
     c["tokens"].value = 1e7
     c["batch"].value = 32
     c["precision"].value = "fp32"
-    assert text_of(w.out) == C.cost_report(C.MODELS["GPT-2 XL"], c["tokens"].value, [cpu],
+    assert text_of(w.out) == costs.cost_report(costs.MODELS["GPT-2 XL"], c["tokens"].value, [cpu],
                                             batch_size=32, precision="fp32") + "\n"

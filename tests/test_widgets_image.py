@@ -4,7 +4,7 @@ import torch
 from matplotlib.figure import Figure
 
 import course_utils as cu
-from course_utils.text_to_digits import prompt_figure, render_prompt, train_text_to_digits
+from course_utils.generators.text_to_digits import prompt_figure, render_prompt, train_text_to_digits
 from course_utils.widgets.image import image_widget
 
 
@@ -28,14 +28,14 @@ def test_render_prompt_returns_images_steps_and_an_honest_report(generator):
 
 
 def test_cache_is_per_generator_and_bounded(generator):
-    from course_utils import text_to_digits as WI   # the cache lives with render_prompt
+    from course_utils.generators import text_to_digits as TT  # the cache lives with render_prompt
     first = render_prompt(generator, "seven", 2.0, 0, 10, 4)
     retrained, _ = train_text_to_digits(steps=20, width=32, depth=1, T=40, seed=1)
     other = render_prompt(retrained, "seven", 2.0, 0, 10, 4)
     assert other is not first and not torch.equal(other.images, first.images)
-    for seed in range(WI.MAX_CACHED + 3):
+    for seed in range(TT.MAX_CACHED + 3):
         render_prompt(retrained, "seven", 2.0, seed, 5, 1)
-    assert len(WI._cache["results"]) == WI.MAX_CACHED
+    assert len(TT._cache["results"]) == TT.MAX_CACHED
 
 
 def test_a_prompt_naming_no_digit_is_answered_not_crashed(generator):

@@ -1,10 +1,10 @@
 """Sampling and conditioning playgrounds: drive the controls, read the Output widgets."""
 import pytest
 
-from course_utils import generation as G
-from course_utils import sampling as S
-from course_utils.errors import BadInputError
-from course_utils import playground as P
+from course_utils.sampling import generation as G
+from course_utils.sampling import logits as S
+from course_utils.kernel.errors import BadInputError
+from course_utils.sampling import playground as P
 from course_utils.widgets import text as WT
 from tiny_text_model import tiny_lm
 

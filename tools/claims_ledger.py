@@ -17,7 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from course_utils.claims import LINE  # noqa: E402
+from course_utils.kernel.claims import LINE  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "tools"))
 import repo  # noqa: E402
@@ -54,7 +54,7 @@ def evidence() -> dict[tuple[str, str], list[dict]]:
 
 
 def in_band(value: float, band: str) -> bool:
-    """Is `value` inside a band as printed by course_utils.claims.band_text?"""
+    """Is `value` inside a band as printed by course_utils.kernel.claims.band_text?"""
     if band.startswith("≥ "):
         return value >= float(band[2:])
     if band.startswith("≤ "):

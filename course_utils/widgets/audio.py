@@ -1,7 +1,7 @@
 """Melody widget (lesson 08): condition, temperature, seed, tempo, timbre -> piano roll + player.
 
     from course_utils.widgets.audio import melody_widget
-    from course_utils.melody_model import compose_melody
+    from course_utils.generators.melody_model import compose_melody
     melody_widget(model, tokenizer)              # in a notebook
     result = compose_melody(model, tokenizer, condition="minor", seed=3)   # what it calls (melody_model)
 
@@ -12,9 +12,9 @@ variation only re-renders the sound.
 """
 from __future__ import annotations
 
-from ..audio import TIMBRES
-from ..errors import BadInputError
-from ..melody_model import CONDITIONS, compose_melody
+from course_utils.generators.audio import TIMBRES
+from course_utils.kernel.errors import BadInputError
+from course_utils.generators.melody_model import CONDITIONS, compose_melody
 
 def melody_widget(model, tokenizer):
     """Controls + an Output showing the summary, the piano roll and an audio player."""

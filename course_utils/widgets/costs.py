@@ -5,7 +5,7 @@ arithmetic, so moving a slider is instant.
 """
 from __future__ import annotations
 
-from ..costs import CLOUD_HARDWARE, DTYPE_BYTES, MODELS, Hardware, ModelSpec, cost_report  # noqa: F401
+from course_utils.training.costs import CLOUD_HARDWARE, DTYPE_BYTES, MODELS, Hardware, ModelSpec, cost_report  # noqa: F401
 
 
 def cost_widget(extra_models: list[ModelSpec] = (), extra_hardware: list[Hardware] = ()):

@@ -5,8 +5,8 @@ cached per setting (the last 64, for one generator), so going back to a setting 
 """
 from __future__ import annotations
 
-from ..errors import BadInputError
-from ..text_to_digits import TextToDigits, prompt_figure, render_prompt  # noqa: F401 (the plain functions)
+from course_utils.kernel.errors import BadInputError
+from course_utils.generators.text_to_digits import TextToDigits, prompt_figure, render_prompt  # noqa: F401 (the plain functions)
 
 def image_widget(generator: TextToDigits, prompt: str = "a handwritten seven", n: int = 16):
     """Text box, guidance slider, seed and steps -> the samples, denoising strips and a report."""

@@ -3,7 +3,7 @@
     from course_utils.widgets.text import sampling_playground, conditioning_playground
     sampling_playground(model, tok)          # display it as the last expression of a cell
 
-The widgets only wire controls to plain functions of `course_utils.playground` (`sampling_view`,
+The widgets only wire controls to plain functions of `course_utils.sampling.playground` (`sampling_view`,
 `settings_code`, `conditioned_outputs`) that tests and notebooks call directly. Moving a distribution
 knob (temperature, top-k, top-p) re-uses cached logits: no model call, so it redraws at once.
 Bad settings are shown as a message in the widget, never as a traceback.
@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import ipywidgets as W
 
-from ..errors import CourseError
-from ..playground import (CONDITIONS, conditioned_outputs, playground_generate, sampling_view,  # noqa: F401
-                          settings_code)
+from course_utils.kernel.errors import CourseError
+from course_utils.sampling.playground import (CONDITIONS, conditioned_outputs, playground_generate,
+                                              sampling_view, settings_code)
 
 # ----------------------------------------------------------------------------- widget plumbing
 

@@ -40,7 +40,7 @@ device = cu.setup_lesson("00")   # mode (online/offline and why), device, seed, 
 # %%
 # NBVAL_IGNORE_OUTPUT
 # (this report describes the machine it ran on: CPU name, thread count, versions)
-from course_utils.report import environment_report
+from course_utils.lesson import environment_report
 
 report = environment_report()
 
@@ -111,7 +111,7 @@ print("device choice behaves as described")
 # %%
 import pandas as pd
 
-from course_utils.catalog import CATALOG
+from course_utils.models.catalog import CATALOG
 
 catalog = pd.DataFrame([{
     "role": spec.role,
@@ -127,7 +127,7 @@ catalog
 # package. Here is what it was trained on and how often it was right on tweets it never saw:
 
 # %%
-from course_utils.sentiment_model import offline_sentiment_info
+from course_utils.models.sentiment import offline_sentiment_info
 
 info = offline_sentiment_info()
 for key in ("base", "train_examples", "test_examples", "epochs"):

@@ -139,7 +139,7 @@ cu.expect("the chat pipeline's reply names Paris", "Paris" in reply["content"])
 # %%
 # NBVAL_IGNORE_OUTPUT
 # measured: the offline model was trained on this machine, so its scores differ slightly across CPUs and torch versions
-from course_utils.inspect import label_scores, plot_label_scores
+from course_utils.plots.tokens import label_scores, plot_label_scores
 
 classifier = cu.load_pipeline("sentiment")
 LABELS = ["negative", "neutral", "positive"]
@@ -256,7 +256,7 @@ _ = cu.claim("lowest top score of the fine-tuned model on the three clear senten
 # %%
 from tokenizers import ByteLevelBPETokenizer
 
-from course_utils.inspect import token_table
+from course_utils.plots.tokens import token_table
 
 corpus = sentences + [
     "Transformers learn language from lots of text.",

@@ -78,7 +78,7 @@ print(text, "->", expected["label"], round(expected["score"], 4))
 # column shows which characters of the sentence each token covers.
 
 # %%
-from course_utils.inspect import token_table
+from course_utils.plots.tokens import token_table
 
 token_table(tokenizer, text)
 
@@ -106,7 +106,7 @@ print("probabilities:", [round(v, 3) for v in probs.tolist()])
 print("label:        ", model.config.id2label[best], round(float(probs[best]), 4))
 
 # %%
-from course_utils.inspect import plot_top_k, top_k_probs
+from course_utils.plots.tokens import plot_top_k, top_k_probs
 
 plot_top_k(top_k_probs(logits, model.config.id2label, k=3), title=f"softmax of the logits: {text!r}")
 

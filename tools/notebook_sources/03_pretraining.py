@@ -47,8 +47,8 @@ SEED = cu.lesson_seed()   # 0 here; the training runs take their seeds from it, 
 import math
 import torch
 import matplotlib.pyplot as plt
-from course_utils import lm
-from course_utils.corpora import load_corpus, train_val_split
+from course_utils.training import lm
+from course_utils.data.corpora import load_corpus, train_val_split
 
 text = load_corpus("kjv")
 train_text, val_text = train_val_split(text, val_fraction=0.05)
@@ -397,7 +397,7 @@ print(f"measured: {log.tokens_per_second:.0f} tokens/s over {log.seconds:.1f} s 
 print(f"this CPU sustains about {cpu_flops / 1e9:.0f} GFLOP/s on the tiny GPT")
 
 # %%
-from course_utils.costs import human_time, pretraining_estimate
+from course_utils.training.costs import human_time, pretraining_estimate
 
 runs = {"tiny GPT-2 (this notebook)": (n_params, STEPS * 16 * 128),
         "GPT-2 small": (124e6, 9e9),
@@ -471,7 +471,7 @@ for temperature in [0.3, 1.5]:
 
 # %%
 # Self-check: what exercise 2 claims (low temperature repeats itself; high temperature uses more different words).
-from course_utils.generation import distinct_n   # distinct words / all words (n = 1)
+from course_utils.sampling.generation import distinct_n   # distinct words / all words (n = 1)
 
 words = {t: continuations[t][len(PROMPT):] for t in (0.3, 1.5)}
 _ = cu.claim("share of distinct words at T=1.5 minus at T=0.3", distinct_n(words[1.5], 1) - distinct_n(words[0.3], 1),

@@ -44,11 +44,12 @@ SEED = cu.lesson_seed()   # 0 in the stored run; evidence runs for the claims' b
 import numpy as np
 import torch
 import matplotlib.pyplot as plt
-from course_utils.tweets import LABELS, tweet_splits
-from course_utils.training import (accuracy, macro_f1, confusion_matrix, predict_classifier,
-                                   train_classifier, check_labels)
-from course_utils.finetune import (make_classifier, finetune_and_score, freeze_all_but, add_lora,
-                                   count_trainable, check_class_coverage, suited_lr, data_efficiency_run)
+from course_utils.data.tweets import LABELS, tweet_splits
+from course_utils.training.classifier import (accuracy, macro_f1, confusion_matrix, predict_classifier,
+                                              train_classifier, check_labels)
+from course_utils.finetuning.finetune import (make_classifier, finetune_and_score, freeze_all_but, add_lora,
+                                              count_trainable, check_class_coverage, suited_lr,
+                                              data_efficiency_run)
 
 PER_CLASS_TEST, MAX_LEN = 60, 32
 train, test = tweet_splits(per_class_train=40, per_class_test=PER_CLASS_TEST, seed=SEED)
@@ -98,7 +99,7 @@ print("training steps each:", EPOCHS * -(-len(train) // BATCH))
 # %%
 # NBVAL_IGNORE_OUTPUT
 # measured: accuracies after training differ across CPUs and torch versions; the claims below check them
-# The plain PyTorch loop (course_utils.training.train_classifier): for each batch,
+# The plain PyTorch loop (course_utils.training.classifier.train_classifier): for each batch,
 # tokenize -> forward pass with labels -> loss.backward() -> optimizer.step().
 results, seconds = {}, {}
 for clf in (pretrained, scratch):
@@ -431,9 +432,9 @@ except cu.BadInputError as err:
 # trained on (lower = it finds that style less surprising) and continue the same prompt.
 
 # %%
-from course_utils.corpora import load_corpus, train_val_split
-from course_utils.finetune import style_snippets, mean_token_loss, train_causal_lm
-from course_utils.generation import generate_by_hand
+from course_utils.data.corpora import load_corpus, train_val_split
+from course_utils.finetuning.finetune import style_snippets, mean_token_loss, train_causal_lm
+from course_utils.sampling.generation import generate_by_hand
 
 lm = cu.load_model("chat")
 lm_model, lm_tok = lm

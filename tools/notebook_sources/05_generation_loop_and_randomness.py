@@ -42,9 +42,9 @@ SEED = cu.lesson_seed()           # 0 here; the claims' evidence runs vary it
 import matplotlib.pyplot as plt
 import torch
 
-from course_utils import generation as cu_gen
-from course_utils import plots as cu_plots
-from course_utils import sampling as S
+from course_utils.sampling import generation as G
+from course_utils.plots import bars
+from course_utils.sampling import logits as S
 
 lm = cu.load_model("text-generation")
 model, tok = lm
@@ -70,12 +70,12 @@ with torch.no_grad():
 print(tok.decode(ids[0]))
 
 # %% [markdown]
-# `course_utils.generation.generate_by_hand` is the same loop with all the knobs of this lesson.
+# `course_utils.sampling.generation.generate_by_hand` is the same loop with all the knobs of this lesson.
 # Does it agree with the library's own `model.generate`? Greedy decoding has no randomness, so
 # the two must produce exactly the same tokens.
 
 # %%
-greedy = cu_gen.generate_by_hand(model, tok, prompt, 20)
+greedy = G.generate_by_hand(model, tok, prompt, 20)
 prompt_ids = tok(prompt, return_tensors="pt")["input_ids"].to(model.device)
 library = model.generate(prompt_ids, attention_mask=torch.ones_like(prompt_ids), do_sample=False,
                          max_new_tokens=20, pad_token_id=tok.pad_token_id)[0, prompt_ids.shape[1]:].tolist()
@@ -100,8 +100,8 @@ print("identical:", len(library), "tokens")
 # %%
 long_prompt = "The history of the printing press begins in the fifteenth century. " * 12
 n_prompt = len(tok(long_prompt)["input_ids"])
-with_cache = cu_gen.generate_by_hand(model, tok, long_prompt, 12, use_cache=True)
-without_cache = cu_gen.generate_by_hand(model, tok, long_prompt, 12, use_cache=False)
+with_cache = G.generate_by_hand(model, tok, long_prompt, 12, use_cache=True)
+without_cache = G.generate_by_hand(model, tok, long_prompt, 12, use_cache=False)
 print(f"prompt: {n_prompt} tokens, 12 new tokens")
 print(f"with KV cache:    {with_cache.seconds:.2f} s")
 print(f"without KV cache: {without_cache.seconds:.2f} s")
@@ -121,7 +121,7 @@ print("same tokens with and without the KV cache")
 # %% [markdown]
 # ## 4. Changing the distribution: temperature, top-k, top-p, repetition penalty
 #
-# All the sampling knobs are small functions on the logits (in `course_utils.sampling`, tested
+# All the sampling knobs are small functions on the logits (in `course_utils.sampling.logits`, tested
 # against the logits processors inside `transformers`):
 #
 # | knob | what it does to the logits |
@@ -136,7 +136,7 @@ print("same tokens with and without the KV cache")
 
 # %%
 PROMPT = "The best thing about summer is"
-raw = cu_gen.next_token_distribution(model, tok, PROMPT)     # logits, computed once and cached
+raw = G.next_token_distribution(model, tok, PROMPT)     # logits, computed once and cached
 after = {
     "temperature 0.5": S.apply_temperature(raw, 0.5),
     "temperature 1.5": S.apply_temperature(raw, 1.5),
@@ -148,10 +148,10 @@ after = {
 fig, axes = plt.subplots(2, 3, figsize=(14, 6.5), layout="constrained")
 greedy_probs = torch.zeros_like(raw)
 greedy_probs[S.greedy(raw)] = 1.0
-cu_plots.plot_before_after(tok, raw, greedy_probs, title="greedy (all mass on the top token)",
+bars.plot_before_after(tok, raw, greedy_probs, title="greedy (all mass on the top token)",
                            labels=("model", "greedy"), top=8, ax=axes[0, 0])
 for ax, (name, logits) in zip(axes.flat[1:], after.items()):
-    cu_plots.plot_before_after(tok, raw, S.to_probs(logits), title=name, labels=("model", name), top=8, ax=ax)
+    bars.plot_before_after(tok, raw, S.to_probs(logits), title=name, labels=("model", name), top=8, ax=ax)
 plt.show()
 
 # %%
@@ -182,11 +182,11 @@ cu.expect("after this prompt, fewer than 10 tokens carry half the probability", 
 # %%
 # NBVAL_IGNORE_OUTPUT
 # measured: sampled text differs across CPUs and torch versions (on one machine a seed repeats it exactly)
-a = cu_gen.generate_by_hand(model, tok, PROMPT, 20, temperature=0.8, seed=1)
-b = cu_gen.generate_by_hand(model, tok, PROMPT, 20, temperature=0.8, seed=1)
+a = G.generate_by_hand(model, tok, PROMPT, 20, temperature=0.8, seed=1)
+b = G.generate_by_hand(model, tok, PROMPT, 20, temperature=0.8, seed=1)
 print("seed 1:      ", repr(a.text))
 print("seed 1 again:", repr(b.text))
-many = cu_gen.sample_candidates(model, tok, PROMPT, 6, 20, temperature=0.8, seed=SEED + 7)   # 6 samples in one batch
+many = G.sample_candidates(model, tok, PROMPT, 6, 20, temperature=0.8, seed=SEED + 7)   # 6 samples in one batch
 for i, c in enumerate(many):
     print(f"sample {i}:    ", repr(tok.decode(c, skip_special_tokens=True)))
 
@@ -208,7 +208,7 @@ beam_ids = model.generate(prompt_ids, attention_mask=torch.ones_like(prompt_ids)
                           max_new_tokens=16, pad_token_id=tok.pad_token_id)[0, prompt_ids.shape[1]:].tolist()
 beam_ids = [t for t in beam_ids if t != tok.eos_token_id]
 greedy_ids = greedy.token_ids[:16]        # the greedy tokens from section 2 ("Once upon a time")
-ll_greedy, ll_beam = cu_gen.mean_log_likelihood(model, tok, prompt, [greedy_ids, beam_ids])
+ll_greedy, ll_beam = G.mean_log_likelihood(model, tok, prompt, [greedy_ids, beam_ids])
 total_greedy, total_beam = ll_greedy * len(greedy_ids), ll_beam * len(beam_ids)
 print(f"greedy: total log p = {total_greedy:7.2f}  {tok.decode(greedy_ids)!r}")
 print(f"beam 4: total log p = {total_beam:7.2f}  {tok.decode(beam_ids)!r}")
@@ -232,11 +232,11 @@ print(f"beam search gained {total_beam - total_greedy:.2f} in total log-probabil
 temperatures = [0.3, 0.7, 1.0, 1.3, 1.7]
 diversity, quality, samples = [], [], {}
 for t in temperatures:
-    cands = cu_gen.sample_candidates(model, tok, PROMPT, 6, 24, temperature=t, seed=SEED)
+    cands = G.sample_candidates(model, tok, PROMPT, 6, 24, temperature=t, seed=SEED)
     cands = [c for c in cands if c] or cands          # drop empty ones (EOS at once), if any
     samples[t] = tok.decode(cands[0], skip_special_tokens=True)
-    diversity.append(cu_gen.distinct_n(cands, 2))
-    quality.append(sum(cu_gen.mean_log_likelihood(model, tok, PROMPT, cands)) / len(cands))
+    diversity.append(G.distinct_n(cands, 2))
+    quality.append(sum(G.mean_log_likelihood(model, tok, PROMPT, cands)) / len(cands))
     print(f"T = {t:.1f}: distinct-2 = {diversity[-1]:.2f}, mean log-likelihood = {quality[-1]:.2f}")
 
 # %%
@@ -262,10 +262,10 @@ cu.claim("mean log-likelihood at temperature 0.3 minus at temperature 1.7", qual
 
 # %%
 loop_prompt = "The cat sat on the mat. The cat"
-looped = cu_gen.generate_by_hand(model, tok, loop_prompt, 40)
-penalised = cu_gen.generate_by_hand(model, tok, loop_prompt, 40, repetition_penalty=1.3)
-print(f"greedy (distinct-2 = {cu_gen.distinct_n(looped.token_ids, 2):.2f}):\n  {looped.text!r}")
-print(f"greedy + repetition penalty 1.3 (distinct-2 = {cu_gen.distinct_n(penalised.token_ids, 2):.2f}):\n  {penalised.text!r}")
+looped = G.generate_by_hand(model, tok, loop_prompt, 40)
+penalised = G.generate_by_hand(model, tok, loop_prompt, 40, repetition_penalty=1.3)
+print(f"greedy (distinct-2 = {G.distinct_n(looped.token_ids, 2):.2f}):\n  {looped.text!r}")
+print(f"greedy + repetition penalty 1.3 (distinct-2 = {G.distinct_n(penalised.token_ids, 2):.2f}):\n  {penalised.text!r}")
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -275,7 +275,7 @@ print(f"temperature 1.7 (word salad):\n  {samples[1.7]!r}")
 # %%
 # Self-check: the greedy text repeats itself; the penalty removes the loop (greedy: the same on every run).
 cu.expect("the greedy text loops (under half its word pairs distinct) and the penalty breaks the loop",
-          cu_gen.distinct_n(looped.token_ids, 2) < 0.5 < cu_gen.distinct_n(penalised.token_ids, 2))
+          G.distinct_n(looped.token_ids, 2) < 0.5 < G.distinct_n(penalised.token_ids, 2))
 # word salad: the model itself finds its temperature-1.7 text very improbable (measured, sampled)
 cu.claim("mean log-likelihood per token of the temperature 1.7 samples", quality[-1], at_most=-5.0)
 
@@ -289,7 +289,7 @@ cu.claim("mean log-likelihood per token of the temperature 1.7 samples", quality
 # %%
 # NBVAL_IGNORE_OUTPUT
 # (it displays a widget: its view is not stable text)
-from course_utils.playground import sampling_view
+from course_utils.sampling.playground import sampling_view
 from course_utils.widgets.text import sampling_playground
 sampling_playground(model, tok, PROMPT)
 
@@ -317,8 +317,8 @@ for t in [round(0.2 * i, 1) for i in range(1, 11)]:
 
 # %%
 # Solution 2
-reference = cu_gen.generate_by_hand(model, tok, PROMPT, 10).token_ids
-runs = [cu_gen.generate_by_hand(model, tok, PROMPT, 10, top_k=1, seed=s).token_ids for s in range(5)]
+reference = G.generate_by_hand(model, tok, PROMPT, 10).token_ids
+runs = [G.generate_by_hand(model, tok, PROMPT, 10, top_k=1, seed=s).token_ids for s in range(5)]
 print(all(r == reference for r in runs))
 
 # %% [markdown]

@@ -41,9 +41,9 @@ SEED = cu.lesson_seed()           # 0 here; the claims' evidence runs vary it
 import matplotlib.pyplot as plt
 import torch
 
-from course_utils import generation as cu_gen
-from course_utils import plots as cu_plots
-from course_utils import sampling as S
+from course_utils.sampling import generation as G
+from course_utils.plots import bars
+from course_utils.sampling import logits as S
 
 model, tok = cu.load_model("chat")
 judge = cu.load_pipeline("sentiment")
@@ -64,7 +64,7 @@ NEGATIVE = [" terrible", " boring", " bad", " awful", " disappointing", " horrib
 pos_ids = [tok(w, add_special_tokens=False)["input_ids"][0] for w in POSITIVE]
 neg_ids = [tok(w, add_special_tokens=False)["input_ids"][0] for w in NEGATIVE]
 
-dists = {name: S.to_probs(cu_gen.next_token_distribution(model, tok, pre + BASE)) for name, pre in PREFIXES.items()}
+dists = {name: S.to_probs(G.next_token_distribution(model, tok, pre + BASE)) for name, pre in PREFIXES.items()}
 mass = {name: (float(p[pos_ids].sum()), float(p[neg_ids].sum())) for name, p in dists.items()}
 for name, (pp, pn) in mass.items():
     print(f"{name:16} p(positive word) = {pp:.3f}   p(negative word) = {pn:.3f}")
@@ -76,7 +76,7 @@ panels = [("sum over the word list", ["7 positive words", "7 negative words"], l
           ("each positive word", [w.strip() for w in POSITIVE], lambda p: p[pos_ids]),
           ("each negative word", [w.strip() for w in NEGATIVE], lambda p: p[neg_ids])]
 for i, (ax, (title, names, values)) in enumerate(zip(axes, panels)):
-    cu_plots.grouped_bars({cond: values(p) for cond, p in dists.items()}, names, ax=ax, colours=COLOURS,
+    bars.grouped_bars({cond: values(p) for cond, p in dists.items()}, names, ax=ax, colours=COLOURS,
                           title=title, ylabel="p(next token)" if i == 0 else "", legend=(i == 2), legend_title="condition")
 fig.suptitle("p(next token | condition): the sentiment words after each prefix")
 plt.show()
@@ -103,7 +103,7 @@ cu.expect("the negative prefix more than doubles the negative words' probability
 # A system message is just more text at the start of that format:
 
 # %%
-print(cu_gen.chat_prompt(tok, "What should I cook tonight?", system="You are a pirate."))
+print(G.chat_prompt(tok, "What should I cook tonight?", system="You are a pirate."))
 
 # %% [markdown]
 # Same question, same seed, with and without a system message (this is the function behind
@@ -112,7 +112,7 @@ print(cu_gen.chat_prompt(tok, "What should I cook tonight?", system="You are a p
 # %%
 # NBVAL_IGNORE_OUTPUT
 # measured: sampled text (temperature 0.7) differs across CPUs and torch versions
-from course_utils.playground import conditioned_outputs
+from course_utils.sampling.playground import conditioned_outputs
 
 res = conditioned_outputs(model, tok, "What should I cook tonight?", "system message", "grumpy chef",
                           seed=0, max_new_tokens=30)
@@ -132,11 +132,11 @@ for label, text in res.items():
 # forward pass, no sampling):
 
 # %%
-no_sys = S.to_probs(cu_gen.next_token_distribution(model, tok, cu_gen.chat_messages("What should I cook tonight?")))
-with_sys = S.to_probs(cu_gen.next_token_distribution(
-    model, tok, cu_gen.chat_messages("What should I cook tonight?", system="You answer with exactly one word.")))
+no_sys = S.to_probs(G.next_token_distribution(model, tok, G.chat_messages("What should I cook tonight?")))
+with_sys = S.to_probs(G.next_token_distribution(
+    model, tok, G.chat_messages("What should I cook tonight?", system="You answer with exactly one word.")))
 fig, ax = plt.subplots(figsize=(7, 3.4))
-cu_plots.plot_before_after(tok, no_sys, with_sys, labels=("no system message", "'answer with one word'"),
+bars.plot_before_after(tok, no_sys, with_sys, labels=("no system message", "'answer with one word'"),
                            title="first token of the reply", top=8, ax=ax)
 plt.show()
 
@@ -167,7 +167,7 @@ few_shot = {}
 for name, shots in [("zero-shot", ""), ("4-shot", SHOTS)]:
     correct, label_mass = 0, 0.0
     for review, label in REVIEWS:
-        p = S.to_probs(cu_gen.next_token_distribution(model, tok, f"{shots}Review: {review}\nSentiment:"))
+        p = S.to_probs(G.next_token_distribution(model, tok, f"{shots}Review: {review}\nSentiment:"))
         guess = max(label_ids, key=lambda lab: float(p[label_ids[lab]]))
         correct += guess == label
         label_mass += float(p[label_ids["positive"]] + p[label_ids["negative"]])
@@ -199,7 +199,7 @@ ASKS = {"no instruction": TOPIC,
         "asked: negative": TOPIC + " Make it very sad, angry and negative."}
 judged = {}
 for name, user in ASKS.items():
-    cands = cu_gen.sample_candidates(model, tok, cu_gen.chat_messages(user), N_CANDIDATES, 16,
+    cands = G.sample_candidates(model, tok, G.chat_messages(user), N_CANDIDATES, 16,
                                      temperature=0.8, seed=SEED)
     texts = [tok.decode(c, skip_special_tokens=True).strip() for c in cands]
     judged[name] = list(zip(texts, [o["label"] for o in judge(texts)]))
@@ -224,7 +224,7 @@ for text in [text for text, label in judged["asked: negative"] if label == "nega
 fig, ax = plt.subplots(figsize=(8, 3.4), layout="constrained")
 labels = ("positive", "neutral", "negative")
 shares = {lab: [sum(l == lab for _, l in judged[n]) / len(judged[n]) for n in ASKS] for lab in labels}
-cu_plots.grouped_bars(shares, ASKS, ax=ax, colours={"positive": "C2", "neutral": "C7", "negative": "C3"},
+bars.grouped_bars(shares, ASKS, ax=ax, colours={"positive": "C2", "neutral": "C7", "negative": "C3"},
                       ylabel=f"share of {N_CANDIDATES} candidates", legend_title="judge's label",
                       title="what the sentiment judge says about the candidates")
 ax.set_ylim(0, 1)
@@ -254,12 +254,12 @@ cu.claim("share judged positive when asked positive minus when asked negative",
 # model emits the **end-of-sequence** token (EOS; for this chat model `<|im_end|>`, the end of a turn).
 
 # %%
-question = cu_gen.chat_messages("What is the capital of France?")
+question = G.chat_messages("What is the capital of France?")
 runs = {"short": dict(max_new_tokens=4), "full": dict(max_new_tokens=40),
         "cut": dict(max_new_tokens=40, stop_strings=[" is"])}
 results = {}
 for name, kwargs in runs.items():
-    r = results[name] = cu_gen.generate_by_hand(model, tok, question, **kwargs)
+    r = results[name] = G.generate_by_hand(model, tok, question, **kwargs)
     print(f"{str(kwargs):45} stopped by {r.stopped_by:15} {len(r.token_ids):>2} tokens: {r.text!r}")
 print(f"EOS token: {tok.eos_token!r}")
 
@@ -291,7 +291,7 @@ conditioning_playground(model, tok, "Describe your weekend.")
 
 # %%
 # Solution 1
-p = S.to_probs(cu_gen.next_token_distribution(model, tok, "I fell asleep halfway through. " + BASE))
+p = S.to_probs(G.next_token_distribution(model, tok, "I fell asleep halfway through. " + BASE))
 boring, great = tok(" boring", add_special_tokens=False)["input_ids"][0], tok(" great", add_special_tokens=False)["input_ids"][0]
 print(f"p(' boring') = {float(p[boring]):.3f}, p(' great') = {float(p[great]):.3f}")
 

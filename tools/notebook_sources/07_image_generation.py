@@ -37,10 +37,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from course_utils import diffusion as D
-from course_utils import digits as G
-from course_utils import text_condition as TC
-from course_utils import text_to_digits as TT
+from course_utils.generators import diffusion
+from course_utils.data import digits
+from course_utils.generators import text_condition as TC
+from course_utils.generators import text_to_digits as TT
 
 # %% [markdown]
 # ## 1. The data, and an independent judge
@@ -50,15 +50,15 @@ from course_utils import text_to_digits as TT
 # It never helps train the generator; it only reads the results, like a human grader would.
 
 # %%
-data = G.load_digit_data()
+data = digits.load_digit_data()
 print("images:", tuple(data.x.shape), " labels:", tuple(data.y.shape),
       " pixel range:", float(data.x.min()), "to", float(data.x.max()))
-fig = G.image_grid_figure(data.x[:20], titles=data.y[:20].tolist(), title="real digits (label above)")
+fig = digits.image_grid_figure(data.x[:20], titles=data.y[:20].tolist(), title="real digits (label above)")
 display(fig)
 
 # %%
 # Self-check: the judge reads real digits almost perfectly, so its verdict on generated ones means something.
-judge = G.digit_judge()
+judge = digits.digit_judge()
 _ = cu.claim("the judge's accuracy on 450 real digits it never saw", judge.test_accuracy, at_least=0.95)
 
 # %% [markdown]
@@ -72,21 +72,21 @@ _ = cu.claim("the judge's accuracy on 450 real digits it never saw", judge.test_
 # $\bar\alpha_t$ is the share of the image's signal that is left at step t.
 
 # %%
-schedule = D.linear_schedule(200)
+schedule = diffusion.linear_schedule(200)
 levels = [0, 10, 25, 50, 75, 100, 150, 199]
 x0 = data.x[7:8]                                     # one image (a 7)
 gen = torch.Generator().manual_seed(0)
 noise = torch.randn(1, 64, generator=gen)
-noisy = torch.cat([D.q_sample(x0, torch.tensor([t]), noise, schedule) for t in levels])
+noisy = torch.cat([diffusion.q_sample(x0, torch.tensor([t]), noise, schedule) for t in levels])
 for t in levels:
     print(f"t={t:3d}  signal kept sqrt(abar)={schedule.alpha_bars[t].sqrt():.3f}  noise sqrt(1-abar)={(1 - schedule.alpha_bars[t]).sqrt():.3f}")
-fig = G.image_grid_figure(noisy, titles=[f"t={t}" for t in levels], title="one digit, more and more noise")
+fig = digits.image_grid_figure(noisy, titles=[f"t={t}" for t in levels], title="one digit, more and more noise")
 display(fig)
 
 # %%
 # Self-check: at the last step the whole data set looks like pure noise: mean ~0, standard deviation ~1.
 n = len(data.x)
-xT = D.q_sample(data.x, torch.full((n,), 199), torch.randn(n, 64, generator=gen), schedule)
+xT = diffusion.q_sample(data.x, torch.full((n,), 199), torch.randn(n, 64, generator=gen), schedule)
 print(f"x_T over all digits: mean {xT.mean():.3f}, std {xT.std():.3f}")
 assert abs(float(xT.mean())) < 0.02 and abs(float(xT.std()) - 1) < 0.02
 
@@ -102,7 +102,7 @@ assert abs(float(xT.mean())) < 0.02 and abs(float(xT.std()) - 1) < 0.02
 # %%
 t = torch.randint(0, 200, (512,), generator=gen)
 eps = torch.randn(512, 64, generator=gen)
-xt = D.q_sample(data.x[:512], t, eps, schedule)
+xt = diffusion.q_sample(data.x[:512], t, eps, schedule)
 print("input x_t:", tuple(xt.shape), " target (the noise):", tuple(eps.shape))
 print(f"loss of guessing zeros: {torch.mean(eps ** 2):.3f}")
 
@@ -200,10 +200,10 @@ _ = cu.claim("noise-prediction loss of the last 100 training steps, where guessi
 # columns: from noise (left) to the finished digit (right).
 
 # %%
-res = D.sample(t2d.model, schedule, 3, cond=TC.encode_prompts("a handwritten seven")[0], guidance=2.0,
+res = diffusion.sample(t2d.model, schedule, 3, cond=TC.encode_prompts("a handwritten seven")[0], guidance=2.0,
                seed=0, clip=(-1, 1), record=8)
 print("snapshot levels:", [lvl for lvl, _ in res.steps])
-fig = G.denoising_strip_figure(res.steps, title="'a handwritten seven': denoising from t=200 to t=0")
+fig = digits.denoising_strip_figure(res.steps, title="'a handwritten seven': denoising from t=200 to t=0")
 display(fig)
 
 # %% [markdown]
@@ -219,11 +219,11 @@ display(fig)
 
 # %%
 cond7 = TC.encode_prompts("a handwritten seven")[0]
-same_a = D.sample(t2d.model, schedule, 8, cond=cond7, guidance=2.0, seed=1, clip=(-1, 1)).x
-same_b = D.sample(t2d.model, schedule, 8, cond=cond7, guidance=2.0, seed=1, clip=(-1, 1)).x
-other = D.sample(t2d.model, schedule, 8, cond=cond7, guidance=2.0, seed=2, clip=(-1, 1)).x
+same_a = diffusion.sample(t2d.model, schedule, 8, cond=cond7, guidance=2.0, seed=1, clip=(-1, 1)).x
+same_b = diffusion.sample(t2d.model, schedule, 8, cond=cond7, guidance=2.0, seed=1, clip=(-1, 1)).x
+other = diffusion.sample(t2d.model, schedule, 8, cond=cond7, guidance=2.0, seed=2, clip=(-1, 1)).x
 print(f"seed 1 twice: largest pixel difference {float((same_a - same_b).abs().max()):.3f}")
-fig = G.image_grid_figure(torch.cat([same_a, other]), ncols=8,
+fig = digits.image_grid_figure(torch.cat([same_a, other]), ncols=8,
                           titles=[f"seed 1" for _ in range(8)] + [f"seed 2" for _ in range(8)],
                           title="same prompt, two seeds")
 display(fig)
@@ -251,10 +251,10 @@ _ = cu.claim("mean pixel distance between the images of seed 1 and seed 2 (pixel
 # measured: samples of a trained model differ across CPUs and torch versions
 ws = [0.0, 1.0, 3.0, 6.0]
 cond3 = TC.encode_prompts("draw the number 3")[0]
-rows = [D.sample(t2d.model, schedule, 8, cond=cond3, guidance=w, seed=SEED + 4, clip=(-1, 1)).x for w in ws]
+rows = [diffusion.sample(t2d.model, schedule, 8, cond=cond3, guidance=w, seed=SEED + 4, clip=(-1, 1)).x for w in ws]
 for w, x in zip(ws, rows):
     print(f"w={w}: judge reads {judge.predict(x).tolist()}")
-fig = G.image_grid_figure(torch.cat(rows), ncols=8, titles=[f"w={w}" for w in ws for _ in range(8)],
+fig = digits.image_grid_figure(torch.cat(rows), ncols=8, titles=[f"w={w}" for w in ws for _ in range(8)],
                           title="'draw the number 3', same seed, guidance weight w per row")
 display(fig)
 
@@ -270,7 +270,7 @@ display(fig)
 # %%
 # NBVAL_IGNORE_OUTPUT
 # measured: judged agreement and diversity differ across CPUs and torch versions; the claims below check them
-from course_utils.digits import DIGIT_WORDS
+from course_utils.data.digits import DIGIT_WORDS
 eval_prompts = []
 for d in range(10):
     eval_prompts += [f"a handwritten {DIGIT_WORDS[d]}", f"{d}",

@@ -35,9 +35,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import Audio, display
 
-from course_utils import audio as A
-from course_utils.melodies import REST, Melody, load_melodies, mode_of, scale_share, split_melodies
-from course_utils import melody_model as MM
+from course_utils.generators import audio as A
+from course_utils.data.melodies import REST, Melody, load_melodies, mode_of, scale_share, split_melodies
+from course_utils.generators import melody_model as MM
 
 RATE = 16_000   # samples per second for every clip in this notebook (keeps the notebook small)
 
@@ -394,7 +394,7 @@ print("variation is switchable and seeded")
 # %%
 # NBVAL_IGNORE_OUTPUT
 # (a widget: its view is not stable text)
-from course_utils.melody_model import compose_melody
+from course_utils.generators.melody_model import compose_melody
 from course_utils.widgets.audio import melody_widget
 
 melody_widget(model, tok)

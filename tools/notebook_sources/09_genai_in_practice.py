@@ -50,9 +50,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from course_utils import lm
-from course_utils.corpora import load_corpus, train_val_split
-from course_utils.device import one_cpu_thread
+from course_utils.training import lm
+from course_utils.data.corpora import load_corpus, train_val_split
+from course_utils.kernel.device import one_cpu_thread
 
 CPU = torch.device("cpu")
 
@@ -70,7 +70,7 @@ CPU = torch.device("cpu")
 # Every model is then scored on the same clean held-out text (lower loss = better predictions).
 
 # %%
-from course_utils.data_quality import inject_noise, shuffle_words, take_fraction
+from course_utils.data.quality import inject_noise, shuffle_words, take_fraction
 
 text = load_corpus("kjv")[:400_000]
 train_text, val_text = train_val_split(text, 0.1)
@@ -151,7 +151,7 @@ plt.show()
 # %%
 # NBVAL_IGNORE_OUTPUT
 # measured: a pretrained model's probabilities go through float sums whose last digits differ across CPUs and torch versions
-from course_utils import probes
+from course_utils.safety import probes
 
 llm = cu.load_model("text-generation", device="cpu")
 probe = probes.pronoun_probe(llm.model, llm.tokenizer, probes.OCCUPATIONS, template="The {} said that")
@@ -242,13 +242,13 @@ _ = cu.claim("largest gap between a learned share of she and the data's share", 
 # ## 3. Harmful output and misuse (유해한 출력과 오용)
 #
 # A generator can produce insults, threats or someone's phone number, and people can try to use it
-# to do harm. One line of defence is a **content filter** on the output: `course_utils.content_filter`
+# to do harm. One line of defence is a **content filter** on the output: `course_utils.safety.content_filter`
 # checks text against word lists and patterns (profanity, violence and threats, self-harm, personal
 # data such as e-mail addresses and phone numbers) and either **blocks** the whole output or
 # **masks** the flagged words, and always says why. Online, a toxicity classifier can be added.
 
 # %%
-from course_utils import content_filter as cf
+from course_utils.safety import content_filter as cf
 
 outputs = [
     "The weather in Seoul is mild in spring.",
@@ -267,7 +267,7 @@ for text in outputs:
 # %%
 # NBVAL_IGNORE_OUTPUT
 # measured: greedy generation follows float arithmetic; a near-tie can change a word on another CPU or torch version
-from course_utils.generation import chat_messages, generate_by_hand
+from course_utils.sampling.generation import chat_messages, generate_by_hand
 
 chat_prompts = ["Write one sentence about a friendly dog.", "Give me an example e-mail address for a test."]
 has_chat_template = llm.tokenizer.chat_template is not None   # SmolLM2-Instruct offline: yes; GPT-2 online: no
@@ -339,7 +339,7 @@ print("filter behaves as described, false positives included")
 # size and sequence length.
 
 # %%
-from course_utils import costs
+from course_utils.training import costs
 
 tiny = costs.spec_from_model(data_runs["100 %"][0], "our tiny GPT")
 models = [tiny, *costs.MODELS.values()]
@@ -521,7 +521,8 @@ _ = cu.claim("held-out loss at lr 3e-2 with 1 warm-up step minus with 20", bw_ru
 # %%
 # NBVAL_IGNORE_OUTPUT
 # measured: a GAN's training is chaotic; where its samples land differs across CPUs, torch versions and seeds
-from course_utils import diffusion, gan
+from course_utils.generators import diffusion
+from course_utils.generators import gan
 
 GAN_STEPS, DIFF_STEPS = 1000, 1000
 ring = gan.ring_data(2000, seed=0)
@@ -543,7 +544,7 @@ plt.show()
 # whatever currently fools the discriminator, not the data as a whole. Points strung between
 # clusters are a second flaw (a smooth generator cannot jump cleanly from one cluster to the next).
 #
-# The diffusion model of Week 4 (`course_utils.diffusion`, the same code that draws digits) learns to
+# The diffusion model of Week 4 (`course_utils.generators.diffusion`, the same code that draws digits) learns to
 # remove noise from *every* training point, so it has no reason to drop a mode. Same data:
 
 # %%

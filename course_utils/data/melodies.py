@@ -1,0 +1,306 @@
+"""Real folk melodies from music21's installed corpus, as (pitch, duration) sequences with a mode.
+
+    from course_utils.data.melodies import load_melodies
+    data = load_melodies()          # ~1,200 Essen folk songs, built once (~10-20 s), then 0.02 s
+    data[0]                          # Melody(pitches=[0, 4, 7, ...], durations=[1.0, 0.5, ...], mode='major', ...)
+
+Every pitch is in semitones relative to the tonic (the tune's final note, as in almost every folk
+song), so all tunes share one key and a model can learn scale degrees. A rest is REST.
+Durations are in quarter notes, snapped to a small grid (DURATIONS). The mode is decided from
+the notes themselves: a minor third above the tonic more often than a major third means minor.
+
+Parsing with music21 is slow (~10 ms a tune), so only a screened subset is parsed and the result
+is cached once as a small .npz (course_utils.kernel.cache.build_once). The Essen collection is ~88 %
+major; a cheap text screen picks enough likely-minor tunes for both modes to be learnable.
+Nothing is downloaded: the .abc files ship inside the music21 package.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from course_utils.kernel.errors import BadInputError
+
+REST = 99                      # pitch code of a rest
+PITCH_MIN, PITCH_MAX = -15, 27  # semitones relative to the tonic; tunes outside are dropped
+DURATIONS = (0.25, 1 / 3, 0.5, 2 / 3, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0)  # quarter notes
+MODES = ("major", "minor")
+MAJOR_SCALE = frozenset({0, 2, 4, 5, 7, 9, 11})
+MINOR_SCALE = frozenset({0, 2, 3, 5, 7, 8, 10})  # natural minor
+SCALES = {"major": MAJOR_SCALE, "minor": MINOR_SCALE}
+CACHE_NAME = "melodies-essen-v1"
+# Chinese songs (han*) use other scales; test*.abc are music21's own test files.
+SKIP_FILES = ("han", "test")
+
+
+@dataclass
+class Melody:
+    pitches: list[int]       # semitones above the tonic, REST for a rest
+    durations: list[float]   # quarter notes, values from DURATIONS
+    mode: str                # "major" or "minor"
+    tonic_midi: int = 60     # MIDI number of the tonic in the original tune (for rendering)
+    source: str = ""         # e.g. "essenFolksong/erk10.abc#12"
+
+    def __len__(self):
+        return len(self.pitches)
+
+    def midi(self, tonic_midi: int | None = None) -> list[int | None]:
+        """Absolute MIDI pitches (None for rests), around `tonic_midi` (default: the original)."""
+        base = self.tonic_midi if tonic_midi is None else tonic_midi
+        return [None if p == REST else base + p for p in self.pitches]
+
+
+# ---------------------------------------------------------------- where the corpus lives
+def essen_folder() -> Path:
+    """The Essen folk song folder inside the installed music21 (no network)."""
+    from music21 import common
+    folder = Path(common.getCorpusFilePath()) / "essenFolksong"
+    if not folder.is_dir():
+        raise FileNotFoundError(f"music21's Essen folk songs are missing at {folder}; reinstall music21.")
+    return folder
+
+
+def split_abc_tunes(text: str) -> list[str]:
+    """One .abc file holds many tunes, each starting with an `X:` line."""
+    return [t for t in re.split(r"(?m)^(?=X:)", text) if t.startswith("X:")]
+
+
+def essen_tunes() -> list[tuple[str, str]]:
+    """(source, abc text) for every usable Essen tune, in a fixed order."""
+    out = []
+    for path in sorted(essen_folder().glob("*.abc")):
+        if path.name.startswith(SKIP_FILES):
+            continue
+        for i, tune in enumerate(split_abc_tunes(path.read_text(encoding="latin-1"))):
+            out.append((f"essenFolksong/{path.name}#{i + 1}", tune))
+    return out
+
+
+# ---------------------------------------------------------------- mode
+def mode_of(pitches) -> str | None:
+    """'minor' if the minor third above the tonic (3 semitones) is used more than the major third
+    (4), 'major' if less, None when it cannot tell (neither third, or a tie)."""
+    pcs = [p % 12 for p in pitches if p != REST]
+    minor, major = pcs.count(3), pcs.count(4)
+    if minor == major:
+        return None
+    return "minor" if minor > major else "major"
+
+
+def scale_share(pitches, mode: str) -> float:
+    """Share of notes (rests ignored) whose pitch class is in `mode`'s scale on the tonic."""
+    if mode not in SCALES:
+        raise BadInputError(f"mode must be one of {MODES}, got {mode!r}.")
+    pcs = [p % 12 for p in pitches if p != REST]
+    return sum(pc in SCALES[mode] for pc in pcs) / len(pcs) if pcs else float("nan")
+
+
+# ---------------------------------------------------------------- a cheap text screen
+_SIG = {"C": 0, "G": 1, "D": 2, "A": 3, "E": 4, "B": 5, "H": 5, "F#": 6,
+        "F": -1, "Bb": -2, "Eb": -3, "Es": -3, "Ab": -4, "Db": -5}
+_STEP = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
+_NOTE = re.compile(r"([\^_=]*)([A-Ga-g])")
+
+
+def screen_mode(abc: str) -> str | None:
+    """A rough mode guess straight from the ABC text (key signature + accidentals, last note as
+    tonic), 1,000x faster than parsing. Used only to choose which tunes to parse."""
+    key = re.search(r"(?m)^K:\s*([A-H][b#s]?)", abc)
+    sig = _SIG.get(key.group(1) if key else "C", 0)
+    altered = {L: (1 if sig > 0 else -1) for L in ("FCGDAEB"[:sig] if sig > 0 else "BEADGCF"[:-sig])}
+    body = "\n".join(line for line in abc.splitlines()
+                     if not re.match(r"^[A-Za-z]:", line) and not line.startswith("%"))
+    pcs = []
+    for acc, letter in _NOTE.findall(body):
+        step = _STEP[letter.upper()]
+        shift = acc.count("^") - acc.count("_") if acc else altered.get(letter.upper(), 0)
+        pcs.append((step + shift) % 12)
+    if not pcs:
+        return None
+    return mode_of([pc - pcs[-1] for pc in pcs])
+
+
+# ---------------------------------------------------------------- parsing one tune
+def snap_duration(quarters: float) -> tuple[float, bool]:
+    """Nearest grid duration (on a log scale) and whether it was within 10 % of it."""
+    best = min(DURATIONS, key=lambda d: abs(math.log(quarters / d)))
+    return best, abs(quarters / best - 1) <= 0.1
+
+
+def abc_events(abc: str) -> list[list] | None:
+    """[[midi or None, quarter notes], ...] from one ABC tune, using music21's ABC tokenizer
+    (the first stage of `converter.parse`: key signatures, accidentals, note lengths, broken
+    rhythms, tuplets, ties). Skipping the Stream building that follows (bars, beams) makes it
+    ~20x faster and gives the same pitches and lengths. None for a chord (not monophonic)."""
+    from music21 import abcFormat, pitch
+    handler = abcFormat.ABCHandler()
+    try:
+        handler.process(abc)
+    except Exception:  # a handful of tunes have syntax music21 rejects: skip them
+        return None
+    events: list[list] = []
+    tie_open = False
+    for tok in handler.tokens:
+        if isinstance(tok, abcFormat.ABCChord):
+            return None
+        if not isinstance(tok, abcFormat.ABCNote) or tok.inGrace:  # grace notes have no length
+            continue
+        q = float(tok.quarterLength)
+        if tok.activeTuplet is not None:         # a triplet quaver is 1/3, not 1/2
+            q *= float(tok.activeTuplet.tupletMultiplier())
+        if q <= 0:
+            continue
+        if tok.isRest:
+            if events and events[-1][0] is None:
+                events[-1][1] += q
+            else:
+                events.append([None, q])
+            tie_open = False
+            continue
+        midi = pitch.Pitch(tok.pitchName).midi
+        # Merge ties ourselves, only between equal pitches (stripTies() merges G-A wrongly).
+        if tie_open and events and events[-1][0] == midi:
+            events[-1][1] += q
+        else:
+            events.append([midi, q])
+        tie_open = tok.tie in ("start", "continue")
+    return events
+
+
+def melody_from_abc(abc: str, source: str = "", max_off_grid: float = 0.05) -> Melody | None:
+    """One ABC tune as a Melody; None if it does not fit (chords, odd rhythms, too short, an
+    undecidable mode, a pitch range beyond PITCH_MIN..PITCH_MAX)."""
+    events = abc_events(abc)
+    if events is None:
+        return None
+    while events and events[0][0] is None:
+        events.pop(0)
+    while events and events[-1][0] is None:
+        events.pop()
+    if len(events) < 8:
+        return None
+    # Tunes are written with different unit lengths (L:1/16 ... L:1/2): rescale by a power of
+    # two so the typical (median) note is a quaver or a crotchet, and rhythms become comparable.
+    median = float(np.median([q for _, q in events]))
+    scale = 2.0 ** -math.floor(math.log2(median))  # median -> [1, 2)
+    scale /= 2 if median * scale >= 1.5 else 1     # ... and then to [0.5, 1.5)
+    tonic = events[-1][0]
+    pitches, durations, off = [], [], 0
+    for midi, q in events:
+        d, ok = snap_duration(q * scale)
+        off += not ok
+        pitches.append(REST if midi is None else midi - tonic)
+        durations.append(d)
+    if off > max_off_grid * len(events):
+        return None
+    notes = [p for p in pitches if p != REST]
+    if min(notes) < PITCH_MIN or max(notes) > PITCH_MAX:
+        return None
+    mode = mode_of(pitches)
+    if mode is None:
+        return None
+    return Melody(pitches, durations, mode, int(tonic), source)
+
+
+# ---------------------------------------------------------------- choose, extract, cache
+def choose_tunes(n_tunes: int, minor_share: float = 0.4) -> list[tuple[str, str]]:
+    """A fixed, spread-out subset: about `minor_share` screened-minor tunes, the rest major."""
+    tunes = essen_tunes()
+    guesses = [screen_mode(abc) for _, abc in tunes]
+    n_minor = int(round(n_tunes * minor_share))
+    minor = [t for t, g in zip(tunes, guesses) if g == "minor"]
+    major = [t for t, g in zip(tunes, guesses) if g == "major"]
+
+    def spread(items, k):  # every k-th item, so all collections are represented
+        if k >= len(items):
+            return items
+        step = len(items) / k
+        return [items[int(i * step)] for i in range(k)]
+
+    n_minor = min(n_minor, len(minor))
+    return spread(minor, n_minor) + spread(major, n_tunes - n_minor)
+
+
+def extract_melodies(n_tunes: int = 1200, minor_share: float = 0.4, progress=None) -> list[Melody]:
+    """Parse the chosen tunes (slow: ~10 ms each); returns those that fit, without duplicates."""
+    if n_tunes < 1:
+        raise BadInputError(f"n_tunes must be at least 1, got {n_tunes}.")
+    seen, out = set(), []
+    chosen = choose_tunes(n_tunes, minor_share)
+    for source, abc in (progress(chosen) if progress else chosen):
+        mel = melody_from_abc(abc, source)
+        if mel is None:
+            continue
+        key = (tuple(mel.pitches), tuple(mel.durations))
+        if key in seen:                  # Essen has exact duplicates (variants copied twice)
+            continue
+        seen.add(key)
+        out.append(mel)
+    return out
+
+
+def save_npz(melodies: list[Melody], path: Path) -> None:
+    lengths = np.array([len(m) for m in melodies], dtype=np.int32)
+    np.savez_compressed(
+        path,
+        pitches=np.concatenate([m.pitches for m in melodies]).astype(np.int16),
+        durations=np.concatenate([m.durations for m in melodies]).astype(np.float32),
+        offsets=np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64),
+        modes=np.array([MODES.index(m.mode) for m in melodies], dtype=np.int8),
+        tonics=np.array([m.tonic_midi for m in melodies], dtype=np.int16),
+        sources=np.array([m.source for m in melodies]),
+    )
+
+
+def load_npz(path: Path) -> list[Melody]:
+    z = np.load(path)
+    o = z["offsets"]
+    pitches = z["pitches"].tolist()
+    # float32 -> the exact grid value (1/3 is not exact in float32), all notes at once
+    grid = np.array(DURATIONS, dtype=np.float32)
+    durations = [DURATIONS[i] for i in np.abs(z["durations"][:, None] - grid[None, :]).argmin(axis=1)]
+    modes, tonics, sources = z["modes"].tolist(), z["tonics"].tolist(), z["sources"].tolist()
+    return [Melody(pitches[o[i]:o[i + 1]], durations[o[i]:o[i + 1]], MODES[modes[i]], tonics[i], sources[i])
+            for i in range(len(o) - 1)]
+
+
+def melodies_dir(n_tunes: int = 1200, minor_share: float = 0.4) -> Path:
+    """Folder of the cached melodies, extracting them on first use (~10-20 s on 2 CPU cores)."""
+    from course_utils.kernel.cache import build_once
+
+    name = f"{CACHE_NAME}-{n_tunes}-{int(minor_share * 100)}"
+
+    def build(folder: Path) -> dict:
+        import time
+        t0 = time.perf_counter()
+        mels = extract_melodies(n_tunes, minor_share)
+        save_npz(mels, folder / "melodies.npz")
+        return {"parsed": n_tunes, "kept": len(mels), "seconds": round(time.perf_counter() - t0, 1),
+                "minor": sum(m.mode == "minor" for m in mels), "source": "music21 corpus essenFolksong"}
+
+    return build_once(name, build, validate=lambda f: (f / "melodies.npz").is_file())
+
+
+def load_melodies(n_tunes: int = 1200, minor_share: float = 0.4, verbose: bool = False) -> list[Melody]:
+    """The cached melodies (see `melodies_dir`)."""
+    from course_utils.kernel.cache import read_info
+
+    folder = melodies_dir(n_tunes, minor_share)
+    mels = load_npz(folder / "melodies.npz")
+    if verbose:
+        info = read_info(folder)
+        print(f"{len(mels)} melodies from music21's Essen folk songs "
+              f"({info['minor']} minor, {len(mels) - info['minor']} major; "
+              f"{info['parsed']} tunes parsed once in {info['seconds']} s, then cached)")
+    return mels
+
+
+def split_melodies(melodies: list[Melody], val_share: float = 0.1, seed: int = 0):
+    """A seeded train/validation split (lists of Melody)."""
+    idx = np.random.default_rng(seed).permutation(len(melodies))
+    n_val = int(round(len(melodies) * val_share))
+    return [melodies[i] for i in idx[n_val:]], [melodies[i] for i in idx[:n_val]]

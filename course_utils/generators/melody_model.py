@@ -1,0 +1,347 @@
+"""A tiny conditional melody transformer: tokens, training, seeded sampling, and a measurement.
+
+    tok = MelodyTokenizer()
+    model = new_melody_model(tok)                       # GPT-2 shape, 2 layers x 64 wide
+    result = train_melody_model(model, tok, train_melodies, steps=300)
+    mel = sample_melodies(model, tok, "minor", n=1, temperature=1.0, seed=0)[0]
+    conditioning_report(model, tok)                     # does asking for minor give minor?
+
+A melody becomes  <bos> <minor> P+0 D1 P+3 D0.5 ... <eos>: the condition token comes first, so
+every later prediction can depend on it. Each note is two tokens, its pitch relative to the
+tonic (or a rest) and its duration in quarter notes. During training the condition is replaced
+by <any> for a share of the tunes, so the same model can also sample without a condition: that
+is the baseline the conditioning is measured against.
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import torch
+from tqdm.auto import tqdm
+
+from course_utils.generators.audio import TIMBRES, piano_roll, render_melody
+from course_utils.kernel.checks import check_temperature
+from course_utils.kernel.device import one_cpu_thread
+from course_utils.kernel.errors import BadInputError
+from course_utils.training.schedule import cosine_decay, linear_warmup
+from course_utils.sampling.logits import sample_next
+from course_utils.training.scoring import next_token_nll
+from course_utils.training.log import TrainLog
+from course_utils.data.melodies import (DURATIONS, MODES, PITCH_MAX, PITCH_MIN, REST, Melody, mode_of,
+                                        scale_share)
+
+CONDITIONS = ("major", "minor", "any")  # "any" = unconditioned
+
+
+def _duration_name(d: float) -> str:
+    return {1 / 3: "1/3", 2 / 3: "2/3"}.get(d, f"{d:g}")
+
+
+class MelodyTokenizer:
+    """Maps melodies to token ids and back. Vocabulary: specials, conditions, pitches, durations."""
+
+    specials = ("<pad>", "<bos>", "<eos>")
+
+    def __init__(self):
+        self.conditions = [f"<{c}>" for c in CONDITIONS]
+        self.pitch_tokens = [f"P{p:+d}" for p in range(PITCH_MIN, PITCH_MAX + 1)] + ["REST"]
+        self.duration_tokens = [f"D{_duration_name(d)}" for d in DURATIONS]
+        self.vocab = list(self.specials) + self.conditions + self.pitch_tokens + self.duration_tokens
+        self.token_to_id = {t: i for i, t in enumerate(self.vocab)}
+        self.pad_id, self.bos_id, self.eos_id = (self.token_to_id[t] for t in self.specials)
+        self.pitch_ids = [self.token_to_id[t] for t in self.pitch_tokens]
+        self.duration_ids = [self.token_to_id[t] for t in self.duration_tokens]
+
+    def __len__(self):
+        return len(self.vocab)
+
+    def condition_id(self, condition: str) -> int:
+        if condition not in CONDITIONS:
+            raise BadInputError(f"condition must be one of {CONDITIONS}, got {condition!r}.")
+        return self.token_to_id[f"<{condition}>"]
+
+    def encode(self, melody: Melody, condition: str | None = None, max_notes: int | None = None) -> list[int]:
+        """<bos> <condition> (pitch duration)* <eos>; a melody cut at max_notes gets no <eos>."""
+        cond = melody.mode if condition is None else condition
+        ids = [self.bos_id, self.condition_id(cond)]
+        n = len(melody) if max_notes is None else min(len(melody), max_notes)
+        for p, d in zip(melody.pitches[:n], melody.durations[:n]):
+            if p != REST and not PITCH_MIN <= p <= PITCH_MAX:
+                raise BadInputError(f"pitch {p} is outside {PITCH_MIN}..{PITCH_MAX} semitones from the tonic.")
+            if d not in DURATIONS:
+                raise BadInputError(f"duration {d} is not on the grid {DURATIONS}; snap it first.")
+            ids.append(self.pitch_ids[-1] if p == REST else self.pitch_ids[p - PITCH_MIN])
+            ids.append(self.duration_ids[DURATIONS.index(d)])
+        if n == len(melody):
+            ids.append(self.eos_id)
+        return ids
+
+    def decode(self, ids, tonic_midi: int = 60) -> Melody:
+        """Token ids -> Melody (stops at <eos>; a pitch without its duration is dropped)."""
+        ids = [int(i) for i in ids]
+        cond = "any"
+        pitches, durations, pending = [], [], None
+        for i in ids:
+            tok = self.vocab[i]
+            if tok == "<eos>":
+                break
+            if tok in self.conditions:
+                cond = tok[1:-1]
+            elif i in self.pitch_ids:
+                k = self.pitch_ids.index(i)
+                pending = REST if tok == "REST" else PITCH_MIN + k
+            elif i in self.duration_ids and pending is not None:
+                pitches.append(pending)
+                durations.append(DURATIONS[self.duration_ids.index(i)])
+                pending = None
+        mode = cond if cond in MODES else (mode_of(pitches) or "major")
+        return Melody(pitches, durations, mode, tonic_midi, f"sampled ({cond})")
+
+    def tokens(self, ids) -> list[str]:
+        return [self.vocab[int(i)] for i in ids]
+
+
+def new_melody_model(tokenizer: MelodyTokenizer, n_layer: int = 2, n_embd: int = 64, n_head: int = 4,
+                     max_tokens: int = 160, seed: int = 0):
+    """A small GPT-2 (decoder-only transformer) with the melody vocabulary, from random weights."""
+    from transformers import GPT2Config, GPT2LMHeadModel
+
+    from course_utils.kernel.quiet import quiet_libraries
+    quiet_libraries()  # transformers' one-time notices would land in the notebook's stderr
+    torch.manual_seed(seed)
+    config = GPT2Config(vocab_size=len(tokenizer), n_positions=max_tokens, n_embd=n_embd, n_layer=n_layer,
+                        n_head=n_head, bos_token_id=tokenizer.bos_id, eos_token_id=tokenizer.eos_id,
+                        pad_token_id=tokenizer.pad_id, resid_pdrop=0.0, embd_pdrop=0.0, attn_pdrop=0.0)
+    return GPT2LMHeadModel(config).eval()
+
+
+def _batch(tokenizer, seqs: list[list[int]]):
+    width = max(map(len, seqs))
+    ids = torch.full((len(seqs), width), tokenizer.pad_id, dtype=torch.long)
+    for i, s in enumerate(seqs):
+        ids[i, :len(s)] = torch.tensor(s)
+    mask = ids != tokenizer.pad_id
+    labels = ids.masked_fill(~mask, -100)
+    labels[:, :2] = -100      # <bos> and the condition are given, not predicted
+    return ids, mask.long(), labels
+
+
+def _encode_all(tokenizer, melodies, condition_dropout, rng, max_notes):
+    return [tokenizer.encode(m, "any" if rng.random() < condition_dropout else m.mode, max_notes)
+            for m in melodies]
+
+
+@one_cpu_thread()   # tiny model: one thread is faster and gives the same numbers anywhere
+def melody_loss(model, tokenizer, melodies: list[Melody], max_notes: int = 64, batch_size: int = 64) -> float:
+    """Mean next-token cross-entropy on melodies (each with its true mode as condition)."""
+    model.eval()
+    total, count = 0.0, 0
+    seqs = [tokenizer.encode(m, None, max_notes) for m in melodies]
+    for s in range(0, len(seqs), batch_size):
+        ids, mask, labels = _batch(tokenizer, seqs[s:s + batch_size])
+        total += next_token_nll(model, ids, mask, labels).sum().item()
+        count += int((labels[:, 1:] != -100).sum())
+    return total / max(count, 1)
+
+
+@one_cpu_thread()   # tiny model: one thread is faster and gives the same numbers anywhere
+def train_melody_model(model, tokenizer, melodies: list[Melody], *, steps: int = 300, batch_size: int = 32,
+                       lr: float = 3e-3, condition_dropout: float = 0.2, max_notes: int = 64,
+                       minor_weight: float | None = None, seed: int = 0, val_melodies=None,
+                       eval_every: int = 100, progress: bool = False,
+                       time_budget_s: float | None = None, callback=None) -> TrainLog:
+    """Next-token training with AdamW and a cosine learning rate. Tunes are drawn with weights
+    so both modes are seen about equally often (minor tunes are rarer in folk collections).
+    Stops after `steps`, or earlier when `time_budget_s` runs out or `callback(step, model)`
+    (called every `eval_every` steps) returns True."""
+    if not melodies:
+        raise BadInputError("No melodies to train on.")
+    if steps < 1 or batch_size < 1:
+        raise BadInputError(f"steps and batch_size must be at least 1 (got {steps}, {batch_size}).")
+    rng = np.random.default_rng(seed)
+    torch.manual_seed(seed)
+    is_minor = np.array([m.mode == "minor" for m in melodies])
+    if minor_weight is None and 0 < is_minor.sum() < len(melodies):
+        minor_weight = (len(melodies) - is_minor.sum()) / is_minor.sum()  # balance the modes
+    weights = np.where(is_minor, minor_weight or 1.0, 1.0)
+    weights = weights / weights.sum()
+    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: linear_warmup(s, 20) * cosine_decay(s, steps))
+    result = TrainLog()
+    bar = tqdm(total=steps, desc="training", unit="step", disable=not progress)
+    t0 = time.perf_counter()
+    model.train()
+    for step in range(steps):
+        idx = rng.choice(len(melodies), size=batch_size, p=weights)
+        ids, mask, labels = _batch(tokenizer, _encode_all(tokenizer, [melodies[i] for i in idx],
+                                                          condition_dropout, rng, max_notes))
+        loss = model(input_ids=ids, attention_mask=mask, labels=labels).loss
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        sched.step()
+        result.losses.append(loss.item())
+        bar.update(1)
+        bar.set_postfix(loss=f"{result.losses[-1]:.2f}")
+        if val_melodies and (step + 1) % eval_every == 0:
+            result.record_eval(step + 1, melody_loss(model, tokenizer, val_melodies, max_notes))
+            model.train()
+        if callback is not None and (step + 1) % eval_every == 0:
+            stop = callback(step + 1, model)
+            model.train()
+            if stop:
+                result.stopped_early = step + 1 < steps
+                break
+        if time_budget_s is not None and time.perf_counter() - t0 > time_budget_s:
+            result.stopped_early = step + 1 < steps
+            break
+    model.eval()
+    bar.close()
+    result.seconds = time.perf_counter() - t0
+    return result
+
+
+@one_cpu_thread()   # tiny model: one thread is faster and gives the same numbers anywhere
+@torch.no_grad()
+def sample_melodies(model, tokenizer: MelodyTokenizer, condition: str = "major", *, n: int = 1,
+                    temperature: float = 1.0, seed: int = 0, max_notes: int = 48, min_notes: int = 8,
+                    tonic_midi: int = 60) -> list[Melody]:
+    """Sample `n` melodies token by token. Each step draws from softmax(logits / temperature)
+    with a seeded torch.Generator (same seed -> same melodies). The grammar is enforced by
+    masking: a pitch (or <eos>) is always followed by a duration."""
+    cond_id = tokenizer.condition_id(condition)
+    check_temperature(temperature)
+    if n < 1 or max_notes < 1 or min_notes > max_notes:
+        raise BadInputError(f"need n >= 1 and 1 <= min_notes <= max_notes (got n={n}, "
+                            f"min_notes={min_notes}, max_notes={max_notes}).")
+    limit = model.config.n_positions
+    if 2 + 2 * max_notes + 1 > limit:
+        raise BadInputError(f"max_notes={max_notes} needs {2 * max_notes + 3} tokens; this model "
+                            f"holds {limit}: use max_notes <= {(limit - 3) // 2}.")
+    model.eval()
+    gen = torch.Generator().manual_seed(int(seed))
+    vocab = len(tokenizer)
+    pitch_mask = torch.full((vocab,), -math.inf, device=model.device)
+    pitch_mask[tokenizer.pitch_ids] = 0.0
+    pitch_or_eos = pitch_mask.clone()
+    pitch_or_eos[tokenizer.eos_id] = 0.0
+    dur_mask = torch.full((vocab,), -math.inf, device=model.device)
+    dur_mask[tokenizer.duration_ids] = 0.0
+    ids = torch.tensor([[tokenizer.bos_id, cond_id]] * n, device=model.device)
+    done = torch.zeros(n, dtype=torch.bool, device=model.device)
+    out = ids
+    for t in range(2 * max_notes):
+        # The whole prefix again each step (no KV cache): for ~100 tokens on a 2-layer model this
+        # costs little and works the same on every transformers version.
+        logits = model(input_ids=out, use_cache=False).logits[:, -1, :].float() / temperature
+        if t % 2 == 1:
+            logits = logits + dur_mask
+        else:
+            logits = logits + (pitch_or_eos if t // 2 >= min_notes else pitch_mask)
+        nxt = sample_next(logits, gen)[:, None]   # drawn on the generator's device (the CPU)
+        nxt[done] = tokenizer.pad_id
+        done |= nxt[:, 0] == tokenizer.eos_id
+        out = torch.cat([out, nxt], dim=1)
+        if bool(done.all()):
+            break
+    return [tokenizer.decode(row.tolist(), tonic_midi) for row in out]
+
+
+def conditioning_report(model, tokenizer, *, n: int = 64, temperature: float = 1.0, seed: int = 0,
+                        max_notes: int = 48) -> dict[str, dict[str, float]]:
+    """For each condition (major, minor, any): share of sampled notes in the major scale and in
+    the minor scale, and the share of melodies whose thirds say minor. A working condition
+    moves these numbers in the asked direction compared with 'any' (unconditioned)."""
+    report = {}
+    for cond in CONDITIONS:
+        mels = sample_melodies(model, tokenizer, cond, n=n, temperature=temperature, seed=seed,
+                               max_notes=max_notes)
+        report[cond] = mode_measures(mels)
+    return report
+
+
+def mode_measures(melodies: list[Melody]) -> dict[str, float]:
+    """Share of notes in the major and in the minor scale, and share of tunes judged minor."""
+    return {"in major scale": float(np.mean([scale_share(m.pitches, "major") for m in melodies])),
+            "in minor scale": float(np.mean([scale_share(m.pitches, "minor") for m in melodies])),
+            "judged minor": float(np.mean([mode_of(m.pitches) == "minor" for m in melodies]))}
+
+
+def typical_melody(melodies: list[Melody]) -> Melody:
+    """The melody closest to its group's average (share of notes in the major scale, share in the
+    minor scale): an honest single example of what a condition gives. A random single draw may be
+    an outlier that sounds like the other condition."""
+    if not melodies:
+        raise BadInputError("typical_melody needs at least one melody.")
+    shares = np.array([[scale_share(m.pitches, "major"), scale_share(m.pitches, "minor")] for m in melodies])
+    distance = ((shares - np.nanmean(shares, axis=0)) ** 2).sum(axis=1)
+    return melodies[int(np.argmin(np.nan_to_num(distance, nan=np.inf)))]   # only rests: never typical
+
+
+def data_report(melodies: list[Melody]) -> dict[str, dict[str, float]]:
+    """The same numbers as conditioning_report, measured on real melodies of each mode."""
+    report = {}
+    for mode in MODES:
+        report[mode] = mode_measures([m for m in melodies if m.mode == mode])
+    return report
+
+
+def print_report(report: dict[str, dict[str, float]], title: str = "condition") -> None:
+    cols = list(next(iter(report.values())))
+    print(f"{title:<10}" + "".join(f"{c:>16}" for c in cols))
+    for row, vals in report.items():
+        print(f"{row:<10}" + "".join(f"{vals[c]:>16.2f}" for c in cols))
+
+
+# ----------------------------------------------------------------------------- one melody, heard
+WIDGET_RATE = 16_000  # Hz: enough for melodies, keeps the player's data small
+
+
+@dataclass
+class Composition:
+    melody: Melody
+    wave: np.ndarray
+    sample_rate: int
+    summary: str
+    figure: object  # matplotlib.figure.Figure
+
+
+def _sampler(model, tokenizer):
+    @lru_cache(maxsize=64)
+    def sample(condition: str, temperature: float, seed: int) -> Melody:
+        return sample_melodies(model, tokenizer, condition, n=1, temperature=temperature, seed=seed,
+                               max_notes=32)[0]
+    return sample
+
+
+_SAMPLERS: dict[int, object] = {}
+
+
+def compose_melody(model, tokenizer, *, condition: str = "major", temperature: float = 1.0, seed: int = 0,
+                   tempo: float = 120.0, timbre: str = "clarinet", variation: bool = False,
+                   tonic_midi: int = 62, max_seconds: float = 8.0, sample_rate: int = WIDGET_RATE) -> Composition:
+    """Sample one melody (cached), render it, and describe it: the plain function behind the widget."""
+    if timbre not in TIMBRES:
+        raise BadInputError(f"timbre must be one of {TIMBRES}, got {timbre!r}.")
+    if condition not in CONDITIONS:
+        raise BadInputError(f"condition must be one of {CONDITIONS}, got {condition!r}.")
+    key = id(model)
+    if key not in _SAMPLERS:
+        _SAMPLERS.clear()  # one model at a time: don't keep old models alive
+        _SAMPLERS[key] = _sampler(model, tokenizer)
+    temperature = check_temperature(temperature)   # a clear message for 0, -1 or "hot"
+    mel = _SAMPLERS[key](condition, round(temperature, 3), int(seed))
+    mel = Melody(mel.pitches, mel.durations, mel.mode, tonic_midi, mel.source)
+    wave = render_melody(mel, tempo=tempo, timbre=timbre, sample_rate=sample_rate, variation=variation,
+                         seed=seed, max_seconds=max_seconds)
+    judged = mode_of(mel.pitches) or "undecided"
+    summary = (f"asked: {condition} | {len(mel)} notes | in major scale {scale_share(mel.pitches, 'major'):.2f}, "
+               f"in minor scale {scale_share(mel.pitches, 'minor'):.2f} | thirds say: {judged} | "
+               f"{len(wave) / sample_rate:.1f} s of audio at {sample_rate} Hz")
+    fig = piano_roll(mel, tempo=tempo, title=f"asked for {condition}, temperature {temperature:g}, seed {seed}")
+    return Composition(mel, wave, sample_rate, summary, fig)
