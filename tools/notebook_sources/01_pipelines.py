@@ -44,7 +44,6 @@ device = cu.setup_lesson("01")   # mode (online/offline and why), device, seed, 
 # %%
 # NBVAL_IGNORE_OUTPUT
 # the list grows with each transformers release: yours may be longer or shorter
-import transformers
 from transformers.pipelines import SUPPORTED_TASKS
 
 print(f"pipeline tasks in this transformers version: {len(SUPPORTED_TASKS)}")

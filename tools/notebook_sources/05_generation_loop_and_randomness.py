@@ -149,7 +149,7 @@ fig, axes = plt.subplots(2, 3, figsize=(14, 6.5), layout="constrained")
 greedy_probs = torch.zeros_like(raw)
 greedy_probs[S.greedy(raw)] = 1.0
 bars.plot_before_after(tok, raw, greedy_probs, title="greedy (all mass on the top token)",
-                           labels=("model", "greedy"), top=8, ax=axes[0, 0])
+                       labels=("model", "greedy"), top=8, ax=axes[0, 0])
 for ax, (name, logits) in zip(axes.flat[1:], after.items()):
     bars.plot_before_after(tok, raw, S.to_probs(logits), title=name, labels=("model", name), top=8, ax=ax)
 plt.show()

@@ -77,7 +77,7 @@ panels = [("sum over the word list", ["7 positive words", "7 negative words"], l
           ("each negative word", [w.strip() for w in NEGATIVE], lambda p: p[neg_ids])]
 for i, (ax, (title, names, values)) in enumerate(zip(axes, panels)):
     bars.grouped_bars({cond: values(p) for cond, p in dists.items()}, names, ax=ax, colours=COLOURS,
-                          title=title, ylabel="p(next token)" if i == 0 else "", legend=(i == 2), legend_title="condition")
+                      title=title, ylabel="p(next token)" if i == 0 else "", legend=(i == 2), legend_title="condition")
 fig.suptitle("p(next token | condition): the sentiment words after each prefix")
 plt.show()
 
@@ -137,7 +137,7 @@ with_sys = S.to_probs(G.next_token_distribution(
     model, tok, G.chat_messages("What should I cook tonight?", system="You answer with exactly one word.")))
 fig, ax = plt.subplots(figsize=(7, 3.4))
 bars.plot_before_after(tok, no_sys, with_sys, labels=("no system message", "'answer with one word'"),
-                           title="first token of the reply", top=8, ax=ax)
+                       title="first token of the reply", top=8, ax=ax)
 plt.show()
 
 # %% [markdown]
@@ -200,7 +200,7 @@ ASKS = {"no instruction": TOPIC,
 judged = {}
 for name, user in ASKS.items():
     cands = G.sample_candidates(model, tok, G.chat_messages(user), N_CANDIDATES, 16,
-                                     temperature=0.8, seed=SEED)
+                                temperature=0.8, seed=SEED)
     texts = [tok.decode(c, skip_special_tokens=True).strip() for c in cands]
     judged[name] = list(zip(texts, [o["label"] for o in judge(texts)]))
     counts = {lab: sum(l == lab for _, l in judged[name]) for lab in ("positive", "neutral", "negative")}
@@ -225,8 +225,8 @@ fig, ax = plt.subplots(figsize=(8, 3.4), layout="constrained")
 labels = ("positive", "neutral", "negative")
 shares = {lab: [sum(l == lab for _, l in judged[n]) / len(judged[n]) for n in ASKS] for lab in labels}
 bars.grouped_bars(shares, ASKS, ax=ax, colours={"positive": "C2", "neutral": "C7", "negative": "C3"},
-                      ylabel=f"share of {N_CANDIDATES} candidates", legend_title="judge's label",
-                      title="what the sentiment judge says about the candidates")
+                  ylabel=f"share of {N_CANDIDATES} candidates", legend_title="judge's label",
+                  title="what the sentiment judge says about the candidates")
 ax.set_ylim(0, 1)
 plt.show()
 

@@ -201,7 +201,7 @@ _ = cu.claim("noise-prediction loss of the last 100 training steps, where guessi
 
 # %%
 res = diffusion.sample(t2d.model, schedule, 3, cond=TC.encode_prompts("a handwritten seven")[0], guidance=2.0,
-               seed=0, clip=(-1, 1), record=8)
+                       seed=0, clip=(-1, 1), record=8)
 print("snapshot levels:", [lvl for lvl, _ in res.steps])
 fig = digits.denoising_strip_figure(res.steps, title="'a handwritten seven': denoising from t=200 to t=0")
 display(fig)
@@ -223,9 +223,8 @@ same_a = diffusion.sample(t2d.model, schedule, 8, cond=cond7, guidance=2.0, seed
 same_b = diffusion.sample(t2d.model, schedule, 8, cond=cond7, guidance=2.0, seed=1, clip=(-1, 1)).x
 other = diffusion.sample(t2d.model, schedule, 8, cond=cond7, guidance=2.0, seed=2, clip=(-1, 1)).x
 print(f"seed 1 twice: largest pixel difference {float((same_a - same_b).abs().max()):.3f}")
-fig = digits.image_grid_figure(torch.cat([same_a, other]), ncols=8,
-                          titles=[f"seed 1" for _ in range(8)] + [f"seed 2" for _ in range(8)],
-                          title="same prompt, two seeds")
+fig = digits.image_grid_figure(torch.cat([same_a, other]), ncols=8, titles=["seed 1"] * 8 + ["seed 2"] * 8,
+                               title="same prompt, two seeds")
 display(fig)
 
 # %%
@@ -255,7 +254,7 @@ rows = [diffusion.sample(t2d.model, schedule, 8, cond=cond3, guidance=w, seed=SE
 for w, x in zip(ws, rows):
     print(f"w={w}: judge reads {judge.predict(x).tolist()}")
 fig = digits.image_grid_figure(torch.cat(rows), ncols=8, titles=[f"w={w}" for w in ws for _ in range(8)],
-                          title="'draw the number 3', same seed, guidance weight w per row")
+                               title="'draw the number 3', same seed, guidance weight w per row")
 display(fig)
 
 # %% [markdown]
