@@ -67,8 +67,7 @@ def make_classifier(pretrained: bool = True, num_labels: int = len(LABELS), *, l
     tok = AutoTokenizer.from_pretrained(path, **tokenizer_kwargs("classification-encoder", mode))
     # seeded in a forked RNG: the new head (and, for scratch, every weight) is the same on
     # every run, and the lesson's own random stream is left untouched
-    with silenced(), torch.random.fork_rng():  # silenced: "Some weights were not initialized" = the new head
-        torch.manual_seed(seed)
+    with silenced(), seeded(seed):  # silenced: "Some weights were not initialized" = the new head
         if pretrained:
             model = AutoModelForSequenceClassification.from_pretrained(
                 path, num_labels=num_labels, **weights_kwargs("classification-encoder", mode), **ids)

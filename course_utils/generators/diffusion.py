@@ -177,7 +177,6 @@ def train_diffusion(model: Denoiser, data: torch.Tensor, schedule: NoiseSchedule
     device = torch.device(device or next(model.parameters()).device)
     model.to(device).train()
     gen = torch.Generator().manual_seed(seed)
-    torch.manual_seed(seed)  # parameter init is the caller's; this fixes any other torch randomness
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.0)
     # cosine decay: big steps first, fine steps at the end (a clearly better final model)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: cosine_decay(s, steps))

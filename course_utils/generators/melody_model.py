@@ -27,6 +27,7 @@ from course_utils.generators.audio import TIMBRES, piano_roll, render_melody
 from course_utils.kernel.checks import check_temperature
 from course_utils.kernel.device import one_cpu_thread
 from course_utils.kernel.errors import BadInputError
+from course_utils.kernel.seed import seeded
 from course_utils.training.schedule import cosine_decay, linear_warmup
 from course_utils.sampling.logits import sample_next
 from course_utils.training.scoring import next_token_nll
@@ -112,11 +113,11 @@ def new_melody_model(tokenizer: MelodyTokenizer, n_layer: int = 2, n_embd: int =
 
     from course_utils.kernel.quiet import quiet_libraries
     quiet_libraries()  # transformers' one-time notices would land in the notebook's stderr
-    torch.manual_seed(seed)
     config = GPT2Config(vocab_size=len(tokenizer), n_positions=max_tokens, n_embd=n_embd, n_layer=n_layer,
                         n_head=n_head, bos_token_id=tokenizer.bos_id, eos_token_id=tokenizer.eos_id,
                         pad_token_id=tokenizer.pad_id, resid_pdrop=0.0, embd_pdrop=0.0, attn_pdrop=0.0)
-    return GPT2LMHeadModel(config).eval()
+    with seeded(seed):   # the initial weights, without reseeding the lesson's stream
+        return GPT2LMHeadModel(config).eval()
 
 
 def _batch(tokenizer, seqs: list[list[int]]):
@@ -162,8 +163,7 @@ def train_melody_model(model, tokenizer, melodies: list[Melody], *, steps: int =
         raise BadInputError("No melodies to train on.")
     if steps < 1 or batch_size < 1:
         raise BadInputError(f"steps and batch_size must be at least 1 (got {steps}, {batch_size}).")
-    rng = np.random.default_rng(seed)
-    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)   # batches and condition dropout (no dropout layers: torch draws nothing)
     is_minor = np.array([m.mode == "minor" for m in melodies])
     if minor_weight is None and 0 < is_minor.sum() < len(melodies):
         minor_weight = (len(melodies) - is_minor.sum()) / is_minor.sum()  # balance the modes

@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from course_utils.generators.diffusion import Denoiser, NoiseSchedule, TrainLog, linear_schedule, sample, train_diffusion
+from course_utils.generators.diffusion import Denoiser, NoiseSchedule, linear_schedule, sample, train_diffusion
 from course_utils.kernel.checks import check_seed
 from course_utils.data.digits import PIXELS, DigitJudge, agreement, digit_judge, label_entropy, load_digit_data, to_pixels
 from course_utils.kernel.errors import BadInputError
+from course_utils.kernel.seed import seeded
+from course_utils.training.log import TrainLog
 from course_utils.generators.text_condition import PhrasingBank, encode_prompts, named_digit
 
 # below this cosine similarity to every training phrasing, a prompt is "unlike anything trained on"
@@ -86,8 +88,8 @@ def train_text_to_digits(*, steps: int = 1500, batch_size: int = 128, width: int
     data = load_digit_data()
     bank = PhrasingBank.build()
     schedule = linear_schedule(T)
-    torch.manual_seed(seed)  # the initial weights
-    model = Denoiser(PIXELS, bank.vectors.shape[1], width=width, depth=depth, T=T).to(device)
+    with seeded(seed):  # the initial weights, without reseeding the lesson's stream
+        model = Denoiser(PIXELS, bank.vectors.shape[1], width=width, depth=depth, T=T).to(device)
     log = train_diffusion(model, data.x, schedule, cond=bank.sampler(data.y), steps=steps,
                           batch_size=batch_size, lr=lr, p_uncond=p_uncond, seed=seed,
                           device=device, progress=progress)
