@@ -37,7 +37,7 @@ pytestmark = pytest.mark.online_cache
 
 
 def lesson_of(path: Path) -> str:
-    return path.name[:2]
+    return repo.lesson_id(path)
 
 
 TEXT = [nb for nb in NOTEBOOKS if lesson_of(nb) in TEXT_LESSONS]

@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 from build_notebook import target_for  # noqa: E402
 from claims_ledger import EVIDENCE_DIR  # noqa: E402
+from repo import lesson_id  # noqa: E402
 
 
 def run_once(src: Path, seed: int, log: Path, timeout: int = 1800) -> float:
@@ -57,7 +58,7 @@ def main(argv=None) -> int:
     version = torch.__version__.split("+")[0]
     EVIDENCE_DIR.mkdir(parents=True, exist_ok=True)
     for src in args.sources:
-        final = EVIDENCE_DIR / f"{src.stem[:2]}-torch{version}.jsonl"
+        final = EVIDENCE_DIR / f"{lesson_id(src)}-torch{version}.jsonl"
         partial = final.with_suffix(".partial")
         partial.unlink(missing_ok=True)
         for seed in args.seeds:

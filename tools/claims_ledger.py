@@ -37,7 +37,7 @@ def stored_claims() -> list[dict]:
                     for line in "".join(out["text"]).splitlines():
                         m = LINE.match(line.strip())
                         if m:
-                            rows.append(dict(m.groupdict(), lesson=nb_path.stem[:2],
+                            rows.append(dict(m.groupdict(), lesson=repo.lesson_id(nb_path),
                                              notebook=nb_path.relative_to(ROOT).as_posix(), cell=i))
     return rows
 

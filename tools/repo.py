@@ -22,6 +22,11 @@ def fill(text: str) -> str:
     return text.replace(PLACEHOLDER, repo_slug())
 
 
+def lesson_id(path: Path) -> str:
+    """'02b' for 02b_inside_a_transformer.ipynb (or its source .py): the part of the name before the first '_'."""
+    return Path(path).stem.split("_", 1)[0]
+
+
 def notebooks() -> list[Path]:
     """Every notebook on disk under notebooks/, in lesson order (checkpoints excluded)."""
     found = (ROOT / "notebooks").rglob("*.ipynb")
