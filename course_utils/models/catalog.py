@@ -39,6 +39,8 @@ class RoleSpec:
     hub_revision: str | None = None
     hub_weights: str = "safetensors"     # "bin": the Hub repo has no safetensors (see above)
     hub_max_length: int | None = None    # the Hub repo's tokenizer does not say its limit
+    needs: tuple[str, ...] = ()          # extra pip packages the Hub model's tokenizer needs
+    offline_instead: str = "This lesson trains its own small model offline instead"
 
 
 SMOLLM2 = OfflineSource(
@@ -73,6 +75,13 @@ CATALOG: dict[str, RoleSpec] = {s.role: s for s in [
              "text-to-image diffusion (online + GPU only; offline the course trains its own)", ("07",)),
     RoleSpec("music-generation", "text-to-audio", "facebook/musicgen-small", None,
              "text-to-music (online + GPU only; offline the course trains its own)", ("08",)),
+    # Marian (an encoder-decoder) from OPUS data; model.safetensors since commit 242c8bc (the
+    # safetensors conversion, seen on the Hub's file list); its tokenizer needs sentencepiece
+    RoleSpec("translation", "translation", "Helsinki-NLP/opus-mt-ko-en", None,
+             "translate Korean into English (an encoder-decoder; online only)", ("02b",),
+             hub_revision="242c8bc3d012792ae91e50ba1b6b3c7ffb932736", needs=("sentencepiece",),
+             offline_instead="No translation model installs from PyPI, so offline the course shows "
+                             "translation only as code and text"),
 ]}
 
 

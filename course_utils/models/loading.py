@@ -19,6 +19,7 @@ from typing import Any
 from course_utils.models.catalog import RoleSpec, get_role
 from course_utils.kernel.device import get_device
 from course_utils.kernel.errors import BadInputError, OnlineOnlyError
+from course_utils.kernel.packages import is_installed
 from course_utils.models.hub import HubMode, decide_mode
 from course_utils.kernel.quiet import quiet_libraries, silenced
 
@@ -44,7 +45,8 @@ class LoadedModel:
 def _auto_class(spec: RoleSpec):
     import transformers as T
     return {"text-generation": T.AutoModelForCausalLM, "text-classification": T.AutoModelForSequenceClassification,
-            "feature-extraction": T.AutoModel, "text-to-audio": T.AutoModelForTextToWaveform}[spec.task]
+            "feature-extraction": T.AutoModel, "text-to-audio": T.AutoModelForTextToWaveform,
+            "translation": T.AutoModelForSeq2SeqLM}[spec.task]
 
 
 def _preprocessor_class(spec: RoleSpec):
@@ -62,8 +64,8 @@ def resolve(role: str, mode: str | None = None) -> tuple[RoleSpec, HubMode, str,
     if spec.offline is None:
         raise OnlineOnlyError(
             f"The role {spec.role!r} ({spec.hub_id}) needs the Hugging Face Hub, and this session is "
-            f"{hub}. This lesson trains its own small model offline instead; to run the big one, "
-            "use Colab with a GPU, or set COURSE_MODE=online on a connected machine.")
+            f"{hub}. {spec.offline_instead}; to run the Hub model, use Colab (a GPU for the big "
+            "ones), or set COURSE_MODE=online on a connected machine.")
     return spec, hub, spec.offline.name, str(_offline_path(spec.offline.key))
 
 
@@ -92,20 +94,31 @@ def tokenizer_kwargs(role: str, mode: str | None = None) -> dict:
 
 
 def load_model(role: str, *, mode: str | None = None, device: str | None = None,
-               dtype=None, verbose: bool = True) -> LoadedModel:
-    """Load model + tokenizer for `role`; prints one line saying what ran and why."""
+               dtype=None, verbose: bool = True, attn_implementation: str | None = None) -> LoadedModel:
+    """Load model + tokenizer for `role`; prints one line saying what ran and why.
+
+    `attn_implementation="eager"` runs attention as plain matrix products, the only kind that
+    can return its probabilities (`output_attentions=True`); by default transformers picks a
+    fused kernel (sdpa), which is faster but keeps them inside.
+    """
     spec, hub, name, path = resolve(role, mode)
     if spec.task == "text-to-image":
         raise BadInputError(f"The role {spec.role!r} is a diffusers pipeline, not a transformers model: load it "
                             "with diffusers' AutoPipelineForText2Image, as lesson 07 shows.")
+    missing = [p for p in spec.needs if not is_installed(p)]
+    if missing:
+        raise BadInputError(f"The role {spec.role!r} ({spec.hub_id}) needs the package(s) {', '.join(missing)}: "
+                            f"pip install {' '.join(missing)} (Colab has them), then run the cell again.")
     quiet_libraries()
     choice = get_device(device)
     pin = {"revision": spec.hub_revision} if hub.online and spec.hub_revision else {}
+    # passed only when asked for, so the default stays transformers' own choice
+    attn = {"attn_implementation": attn_implementation} if attn_implementation is not None else {}
     try:
         with silenced():
             tok = _preprocessor_class(spec).from_pretrained(path, **tokenizer_kwargs(role, mode), **pin)
             model = _auto_class(spec).from_pretrained(path, trust_remote_code=False, dtype=dtype or choice.dtype,
-                                                      **weights_kwargs(role, mode), **pin)
+                                                      **weights_kwargs(role, mode), **pin, **attn)
     except OSError as err:
         if hub.online:
             raise hub_load_error(path, hub, err) from err
@@ -121,9 +134,12 @@ def load_model(role: str, *, mode: str | None = None, device: str | None = None,
 
 def load_pipeline(role: str, *, mode: str | None = None, device: str | None = None, verbose: bool = True, **kwargs):
     """An ordinary `transformers.pipeline` for the role's task, on the role's model."""
+    spec = get_role(role)
+    if spec.task == "translation":
+        raise BadInputError(f"transformers 5 has no translation pipeline: load the role's model with "
+                            f"cu.load_model({spec.role!r}) and call model.generate on the tokenized text.")
     loaded = load_model(role, mode=mode, device=device, verbose=verbose)
     from transformers import pipeline
-    spec = get_role(role)
     return pipeline(spec.task, model=loaded.model, tokenizer=loaded.tokenizer, **kwargs)
 
 

@@ -1,9 +1,12 @@
-"""Small display helpers for looking inside a model: token tables and top-k probability bars.
+"""Small display helpers for looking inside a model: token tables, tokenizer comparisons and
+top-k probability bars.
 
     from course_utils.plots.tokens import token_table, top_k_probs, plot_top_k
     token_table(tok, "I love this!")            # one row per token: token, id, the text it covers
     top_k_probs(logits, tok, k=10)              # [(token, probability), ...] best first
     plot_top_k(top_k_probs(...), title="...")   # horizontal bar chart
+    compare_tokenizers("안녕하세요", {"SmolLM2": tok, "MiniLM": wp})   # one row per tokenizer: pieces, counts
+    chars_per_token(tok, ["In the beginning ...", "..."])                # characters / tokens
 
 They only format what the lesson computed; the lesson code itself (tokenize, run the model,
 softmax) stays in the notebook where the learner can read it.
@@ -117,3 +120,152 @@ def plot_label_scores(table, *, labels: Sequence[str] | None = None, ax=None, ti
     ax.set_ylim(0, 1)
     ax.figure.tight_layout()
     return ax.figure
+
+
+# --------------------------------------------------------------------------- comparing tokenizers
+def _gpt2_byte_table() -> dict[str, int]:
+    """GPT-2's byte-level alphabet, reversed: the printable character that stands for each byte
+    in a byte-level token ('Ġ' is the space byte 0x20, 'Ċ' the newline) -> that byte."""
+    printable = [*range(ord("!"), ord("~") + 1), *range(ord("¡"), ord("¬") + 1), *range(ord("®"), ord("ÿ") + 1)]
+    chars, extra = {}, 0
+    for b in range(256):
+        if b in printable:
+            chars[chr(b)] = b
+        else:                            # unprintable bytes are moved to 256, 257, ...
+            chars[chr(256 + extra)] = b
+            extra += 1
+    return chars
+
+
+_BYTE_OF = _gpt2_byte_table()
+_VISIBLE = {" ": "␣", "\n": "↵", "\t": "⇥"}
+
+
+def _visible(text: str) -> str:
+    return "".join(_VISIBLE.get(ch, ch) for ch in text)
+
+
+def _component_types(state) -> set[str]:
+    """Every "type" named in a tokenizers component's JSON state (Sequence parts included)."""
+    import json
+
+    found: set[str] = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            if isinstance(node.get("type"), str):
+                found.add(node["type"])
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    if state is not None:
+        walk(json.loads(state.__getstate__()))
+    return found
+
+
+def tokenizer_kind(tokenizer) -> str:
+    """What kind of tokenizer this is, read from the object: 'BPE (byte-level)', 'WordPiece', ...
+
+    The model type (BPE, WordPiece, Unigram, WordLevel) comes from the fast tokenizer's backend;
+    "byte-level" is added when its pre-tokenizer or decoder works on bytes (GPT-2's scheme).
+    """
+    backend = getattr(tokenizer, "backend_tokenizer", None)
+    if backend is None:
+        raise BadInputError("compare_tokenizers needs fast tokenizers (with a `backend_tokenizer`); "
+                            "load them with AutoTokenizer.from_pretrained(..., use_fast=True).")
+    kind = type(backend.model).__name__
+    if "ByteLevel" in _component_types(backend.pre_tokenizer) | _component_types(backend.decoder):
+        kind += " (byte-level)"
+    return kind
+
+
+def _byte_level_pieces(tokens: list[str], text: str) -> list[str]:
+    """Byte-level tokens as readable text: bytes decoded as UTF-8, spaces shown as ␣.
+
+    A token that holds only some bytes of a character shows the character and which of its bytes
+    it holds: '안(1/3)' is the first of the three UTF-8 bytes of 안, '하(1-2/3)' the first two.
+    """
+    raw = [bytes(_BYTE_OF[ch] for ch in t) if all(ch in _BYTE_OF for ch in t) else t.encode() for t in tokens]
+    if b"".join(raw) != text.encode("utf-8"):   # a normaliser changed the text: decode each piece alone
+        return [_visible(r.decode("utf-8", errors="backslashreplace")) for r in raw]
+    where = [(i, k, len(ch.encode("utf-8"))) for i, ch in enumerate(text) for k in range(len(ch.encode("utf-8")))]
+    pieces, pos = [], 0
+    for r in raw:
+        held: dict[int, list[int]] = {}               # character index -> which of its bytes this token holds
+        for i, k, _ in where[pos:pos + len(r)]:
+            held.setdefault(i, []).append(k)
+        pos += len(r)
+        piece = ""
+        for i, ks in held.items():
+            size = len(text[i].encode("utf-8"))
+            if len(ks) == size:
+                piece += _visible(text[i])
+            else:
+                part = f"{ks[0] + 1}" if len(ks) == 1 else f"{ks[0] + 1}-{ks[-1] + 1}"
+                piece += f"{_visible(text[i])}({part}/{size})"
+        pieces.append(piece)
+    return pieces
+
+
+def _pieces(tokenizer, ids: list[int], text: str, kind: str) -> list[str]:
+    tokens = tokenizer.convert_ids_to_tokens(ids)
+    if kind.endswith("(byte-level)"):
+        return _byte_level_pieces(tokens, text)
+    return [_visible(t) for t in tokens]              # WordPiece keeps its '##' (continues a word)
+
+
+def _unknown_id(tokenizer) -> int | None:
+    """The id the tokenizer's model emits for what it cannot represent (WordPiece's [UNK]); None for
+    byte-level BPE, which has no unknown token (its `unk_token` attribute is only a label)."""
+    unk = getattr(tokenizer.backend_tokenizer.model, "unk_token", None)
+    return tokenizer.backend_tokenizer.token_to_id(unk) if unk else None
+
+
+def _ids(tokenizer, text: str) -> list[int]:
+    return list(tokenizer(text, add_special_tokens=False)["input_ids"])
+
+
+def compare_tokenizers(text: str, tokenizers: Mapping[str, Any]):
+    """One row per tokenizer: how it cuts `text` (no special tokens added).
+
+    Columns: `tokenizer` (the dict's key), `kind` (read from the tokenizer object: 'BPE (byte-level)',
+    'WordPiece', ...), `tokens` (how many), `chars per token` (characters of `text` / tokens: higher
+    means shorter sequences for the same text), `unknown` (how many tokens are the unknown token,
+    e.g. [UNK]: text the tokenizer could not represent) and `pieces` (the tokens as a learner should
+    read them: byte-level pieces decoded to text with spaces shown as ␣ and a character split across
+    tokens marked as in '안(1/3)'; WordPiece pieces as they are, '##' meaning "continues the word").
+    """
+    import pandas as pd
+
+    check_text(text, "text")
+    if not isinstance(tokenizers, Mapping) or not tokenizers:
+        raise BadInputError("tokenizers must be a dict {name: tokenizer} with at least one tokenizer.")
+    rows = []
+    for name, tok in tokenizers.items():
+        kind = tokenizer_kind(tok)
+        ids = _ids(tok, text)
+        unk = _unknown_id(tok)
+        rows.append({"tokenizer": str(name), "kind": kind, "tokens": len(ids),
+                     "chars per token": len(text) / len(ids) if ids else float("nan"),
+                     "unknown": sum(i == unk for i in ids),
+                     "pieces": _pieces(tok, ids, text, kind)})
+    return pd.DataFrame(rows, columns=["tokenizer", "kind", "tokens", "chars per token", "unknown", "pieces"])
+
+
+def chars_per_token(tokenizer, texts) -> float:
+    """Characters per token over `texts` (one string or a list of them), without special tokens:
+    total characters / total tokens. Higher = the tokenizer packs more text into each token."""
+    texts = [texts] if isinstance(texts, str) else list(texts)
+    if not texts:
+        raise BadInputError("chars_per_token got no texts: pass a string or a list of strings.")
+    chars = tokens = 0
+    for i, text in enumerate(texts):
+        check_text(text, f"text {i}")
+        chars += len(text)
+        tokens += len(_ids(tokenizer, text))
+    if tokens == 0:
+        raise BadInputError("the tokenizer produced no tokens for these texts.")
+    return chars / tokens

@@ -80,11 +80,31 @@ def encode(tokenizer, text: str) -> torch.Tensor:
 
 
 def make_tiny_gpt(vocab_size: int, n_layer: int = 4, n_embd: int = 128, n_head: int = 4,
-                  n_ctx: int = 128, *, dropout: float = 0.0, seed: int = 0):
+                  n_ctx: int = 128, *, dropout: float = 0.0, seed: int = 0, positions: bool = True,
+                  residual: bool = True):
     """A GPT-2-architecture model (`GPT2LMHeadModel`) with random weights.
 
     Dropout defaults to 0: in a few minutes of training the model underfits, so dropout
     would only slow learning down.
+
+    Two switches take one piece out of the architecture, to see what it is for (the defaults
+    build the usual GPT-2, with the same weights as before these switches existed):
+
+    - `positions=False`: the learned position-embedding table (`transformer.wpe`) is set to zero
+      and frozen (`requires_grad=False`, so the optimiser never changes it). Each token's input is
+      then its token embedding alone: the model gets no positional information. Causal attention
+      still only looks back, but "3 tokens back" and "30 tokens back" look the same to it. (With
+      two or more layers a causal model can still infer some order, e.g. by counting how many
+      tokens it can see, so on next-token loss the cost of removing positions can be small.)
+    - `residual=False`: both skip connections of every block are removed. GPT-2's block computes
+      h = x + attn(ln_1(x)) and returns h + mlp(ln_2(h)); without skips it returns
+      mlp(ln_2(attn(ln_1(x)))): the same LayerNorms, attention and MLP with the same weights, but a
+      block's input no longer reaches its output except through attention and the MLP. The
+      embeddings, the final LayerNorm and the LM head are unchanged. This is done with forward
+      hooks on each block's own submodules (see `_remove_skip_connections`), so it does not depend
+      on `GPT2Block.forward`'s argument list, which changes between transformers versions.
+      Neither switch is saved in the config: `save_pretrained` / `from_pretrained` give back a
+      normal GPT-2, so build these variants with this function.
     """
     from transformers import GPT2Config, GPT2LMHeadModel
 
@@ -98,7 +118,53 @@ def make_tiny_gpt(vocab_size: int, n_layer: int = 4, n_embd: int = 128, n_head: 
     with seeded(seed):  # same weights for the same seed, global RNG untouched
         model = GPT2LMHeadModel(config)
     model.loss_type = "ForCausalLM"  # GPT-2's class name doesn't say it; avoids a one-time warning
+    if not positions:
+        with torch.no_grad():
+            model.transformer.wpe.weight.zero_()
+        model.transformer.wpe.weight.requires_grad_(False)
+    if not residual:
+        for block in model.transformer.h:
+            _remove_skip_connections(block)
     return model
+
+
+class _SkipRemover:
+    """Forward hooks that make a GPT2Block return mlp(ln_2(attn(ln_1(x)))) instead of
+    h + mlp(ln_2(h)) with h = x + attn(ln_1(x)).
+
+    The block runs its own forward unchanged; the hooks (1) keep attention's output a,
+    (2) give ln_2 the input a instead of x + a, (3) keep the MLP's output m, and (4) make the
+    block return m instead of (x + a) + m. So the result is exactly the block's own submodules
+    composed without the two additions, and gradients flow only through that path.
+    Kept as an object (not closures) so that `copy.deepcopy(model)` copies the hooks' state too.
+    """
+
+    def __init__(self):
+        self.attn_out = self.mlp_out = None
+
+    def keep_attn(self, _module, _args, output):
+        self.attn_out = output[0] if isinstance(output, tuple) else output
+
+    def feed_ln_2(self, _module, args):
+        return (self.attn_out, *args[1:])
+
+    def keep_mlp(self, _module, _args, output):
+        self.mlp_out = output
+
+    def block_output(self, _module, _args, output):
+        out, self.attn_out, self.mlp_out = self.mlp_out, None, None
+        return (out, *output[1:]) if isinstance(output, tuple) else out
+
+
+def _remove_skip_connections(block) -> None:
+    if getattr(block, "crossattention", None) is not None:
+        raise BadInputError("residual=False is only built for GPT-2 blocks without cross-attention.")
+    hooks = _SkipRemover()
+    block.skip_remover = hooks
+    block.attn.register_forward_hook(hooks.keep_attn)
+    block.ln_2.register_forward_pre_hook(hooks.feed_ln_2)
+    block.mlp.register_forward_hook(hooks.keep_mlp)
+    block.register_forward_hook(hooks.block_output)
 
 
 def make_tiny_roberta(tokenizer, n_layer: int = 4, n_embd: int = 128, n_head: int = 4,

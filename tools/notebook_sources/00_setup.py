@@ -230,7 +230,7 @@ print("the Hub switch matches the decision:", "no downloads" if no_downloads els
 
 # %%
 attempts = {
-    "unknown role": lambda: cu.load_model("translation"),
+    "unknown role": lambda: cu.load_model("summarization"),
     "empty text": lambda: cu.check_text("   ", "prompt"),
     "not a mode": lambda: cu.decide_mode("sometimes"),
     "not a device": lambda: cu.get_device("tpu"),

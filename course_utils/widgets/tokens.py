@@ -1,0 +1,52 @@
+"""Tokenizer playground: type a text, see how each tokenizer cuts it (core ipywidgets only).
+
+    from course_utils.widgets.tokens import tokenizer_playground
+    tokenizer_playground({"SmolLM2 (byte-level BPE)": tok, "MiniLM (WordPiece)": wp, "KJV BPE": kjv_tok})
+
+The widget only wires a Text box to `course_utils.plots.tokens.compare_tokenizers`, the plain
+function that notebooks and tests call directly. Bad input is shown as a message, never a traceback.
+"""
+from __future__ import annotations
+
+from course_utils.kernel.errors import CourseError
+from course_utils.plots.tokens import compare_tokenizers  # noqa: F401 (the plain function)
+
+
+def comparison_text(table) -> str:
+    """What the playground prints for one `compare_tokenizers` table: per tokenizer a header line
+    (name, kind, token count, characters per token, unknown tokens) and its pieces, separated by |."""
+    lines = []
+    for row in table.to_dict("records"):
+        unknown = f", {row['unknown']} unknown" if row["unknown"] else ""
+        lines.append(f"{row['tokenizer']} — {row['kind']}: {row['tokens']} tokens, "
+                     f"{row['chars per token']:.2f} characters per token{unknown}")
+        lines.append("  " + " | ".join(row["pieces"]))
+    return "\n".join(lines)
+
+
+def tokenizer_playground(tokenizers: dict, text: str = "The cat sat on the mat. 고양이가 매트 위에 앉았다."):
+    """A Text box (applied on Enter) and an Output listing how each tokenizer in `tokenizers`
+    ({name: tokenizer}) cuts the text: pieces and counts."""
+    import ipywidgets as W
+
+    box_text = W.Text(value=text, description="text", continuous_update=False,
+                      layout=W.Layout(width="95%"))
+    out = W.Output()
+
+    def refresh(_change=None):
+        out.outputs = ()          # replace, do not append (works on ipywidgets 7.7 and 8.x)
+        try:
+            table = compare_tokenizers(box_text.value, tokenizers)
+        except CourseError as err:
+            out.append_stdout(f"⚠ {err}\n")
+            return
+        out.append_stdout(comparison_text(table) + "\n")
+
+    box_text.observe(refresh, names="value")
+    refresh()                     # draw once now: ipywidgets 7.7 and 8 then behave the same
+    box = W.VBox([box_text, out])
+    box.controls, box.out, box.refresh = {"text": box_text}, out, refresh
+    return box
+
+
+__all__ = ["compare_tokenizers", "comparison_text", "tokenizer_playground"]
