@@ -19,7 +19,7 @@ def models_for_lesson(lesson: str, online: bool) -> dict[str, str]:
             if online:
                 out[spec.role] = spec.hub_id
             else:
-                out[spec.role] = spec.offline.name if spec.offline else "(online only: the lesson trains its own)"
+                out[spec.role] = spec.offline.name if spec.offline else f"(online only: {spec.offline_note})"
     return out
 
 

@@ -17,7 +17,7 @@ from course_utils.kernel.errors import BadInputError  # noqa: E402
 from course_utils.models import anatomy  # noqa: E402
 from course_utils.plots.attention import attention_heatmap  # noqa: E402
 from course_utils.widgets.attention import attention_explorer  # noqa: E402
-from course_utils.widgets.text import output_text  # noqa: E402
+from course_utils.widgets.output import output_text  # noqa: E402
 
 TEXT = "The cat sat on the mat because it was tired."
 ATOL = 1e-5

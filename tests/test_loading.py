@@ -77,7 +77,7 @@ def test_attention_implementation_is_passed_only_when_asked():
 
 def test_translation_says_plainly_what_it_needs(monkeypatch):
     """Online only (no translation model installs from PyPI), no pipeline in transformers 5, sentencepiece needed."""
-    with pytest.raises(cu.OnlineOnlyError, match="No translation model installs from PyPI"):
+    with pytest.raises(cu.OnlineOnlyError, match="no translation model installs from PyPI"):
         cu.load_model("translation", mode="offline")
     with pytest.raises(cu.BadInputError, match="no translation pipeline.*load_model"):
         cu.load_pipeline("translation", mode="offline")

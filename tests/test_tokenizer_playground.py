@@ -4,7 +4,7 @@ import pytest
 from course_utils.kernel.errors import BadInputError
 from course_utils.plots.tokens import chars_per_token, compare_tokenizers, tokenizer_kind
 from course_utils.training import lm
-from course_utils.widgets import text as WT
+from course_utils.widgets.output import output_text
 from course_utils.widgets.tokens import tokenizer_playground
 
 ENGLISH = "In the beginning God created the heaven and the earth.\n" * 30
@@ -97,15 +97,15 @@ def test_bad_input_is_explained(english_bpe, call, words):
 def test_playground_shows_each_tokenizer_and_follows_the_text_box(english_bpe, wordpiece):
     w = tokenizer_playground({"KJV BPE": english_bpe, "MiniLM": wordpiece}, text="the earth")
     assert w.controls["text"].continuous_update is False
-    first = WT.output_text(w.out)
+    first = output_text(w.out)
     assert "KJV BPE — BPE (byte-level)" in first and "MiniLM — WordPiece" in first
     w.controls["text"].value = "tokenization"
-    text = WT.output_text(w.out)
+    text = output_text(w.out)
     n = len(ids(wordpiece, "tokenization"))
     assert text != first and f"MiniLM — WordPiece: {n} tokens" in text
     assert " | ".join(wordpiece.convert_ids_to_tokens(ids(wordpiece, "tokenization"))) in text
     w.controls["text"].value = "  "
-    shown = WT.output_text(w.out)
+    shown = output_text(w.out)
     assert shown.startswith("⚠") and "empty" in shown and "Traceback" not in shown
 
 

@@ -4,7 +4,7 @@ import pytest
 from course_utils.training import costs
 from course_utils.kernel.errors import BadInputError
 from course_utils.widgets import costs as WC
-from course_utils.widgets.text import output_text as text_of
+from course_utils.widgets.output import output_text as text_of
 
 
 def test_cost_report_lists_each_hardware_and_weight_memory():

@@ -6,6 +6,7 @@ from course_utils.sampling import logits as S
 from course_utils.kernel.errors import BadInputError
 from course_utils.sampling import playground as P
 from course_utils.widgets import text as WT
+from course_utils.widgets.output import output_text
 from tiny_text_model import tiny_lm
 
 
@@ -28,14 +29,14 @@ def test_slider_moves_redraw_without_a_model_call(lm):
     model, tok = lm
     G.clear_distribution_cache()
     w = WT.sampling_playground(model, tok, "once upon a")
-    first = WT.output_text(w.dist_out)
+    first = output_text(w.dist_out)
     assert "tokens can be chosen" in first and len(w.dist_out.outputs) == 2   # summary + figure
     misses = G.cache_stats["misses"]
     w.controls["top_k"].value = 3
-    assert "3 tokens can be chosen" in WT.output_text(w.dist_out)
+    assert "3 tokens can be chosen" in output_text(w.dist_out)
     w.controls["temperature"].value = 0.3
     w.controls["top_p"].value = 0.5
-    assert WT.output_text(w.dist_out) != first
+    assert output_text(w.dist_out) != first
     assert G.cache_stats["misses"] == misses                                  # logits came from the cache
     w.controls["prompt"].value = "the king"
     assert G.cache_stats["misses"] == misses + 1                              # a new prompt needs one forward
@@ -48,7 +49,7 @@ def test_bad_settings_show_a_message_not_a_traceback(lm, control, value, words):
     model, tok = lm
     w = WT.sampling_playground(model, tok, "once upon a")
     w.controls[control].value = value
-    text = WT.output_text(w.dist_out)
+    text = output_text(w.dist_out)
     assert text.startswith("⚠") and words in text and "Traceback" not in text
 
 
@@ -58,7 +59,7 @@ def test_generate_button_prints_text_and_reproducible_code(lm):
     c = w.controls
     c["temperature"].value, c["top_k"].value, c["seed"].value, c["max_new_tokens"].value = 0.8, 20, 4, 6
     w.button.click()
-    text = WT.output_text(w.text_out)
+    text = output_text(w.text_out)
     expected = G.generate_by_hand(model, tok, "once upon a", 6, temperature=0.8, top_k=20, seed=4)
     assert expected.text in text
     code = P.settings_code("once upon a", 6, 0.8, 20, 1.0, 4)
@@ -67,7 +68,7 @@ def test_generate_button_prints_text_and_reproducible_code(lm):
     assert eval(code, {"cu_gen": cu_gen, "model": model, "tok": tok}) == expected.text
     c["max_new_tokens"].value = 60                                            # prompt + 60 > context 40
     w.button.click()
-    assert "max_position_embeddings" in WT.output_text(w.text_out)
+    assert "max_position_embeddings" in output_text(w.text_out)
 
 
 def test_conditioning_changes_the_prompt_and_keeps_the_seed(lm):
@@ -90,7 +91,7 @@ def test_conditioning_playground_side_by_side(lm):
     w.controls["kind"].value = "style"
     assert list(w.controls["value"].options) == list(P.CONDITIONS["style"])
     w.button.click()
-    assert "no condition" in WT.output_text(w.left) and "style: pirate" in WT.output_text(w.right)
+    assert "no condition" in output_text(w.left) and "style: pirate" in output_text(w.right)
     w.controls["temperature"].value = 0.0
     w.button.click()
-    assert "greedy" in WT.output_text(w.left) and WT.output_text(w.right) == ""
+    assert "greedy" in output_text(w.left) and output_text(w.right) == ""

@@ -73,9 +73,10 @@ def agreement(x, digit: int, judge: DigitJudge | None = None) -> float:
 
 def label_entropy(labels, n_classes: int = 10) -> float:
     """Entropy (bits) of the judged labels: 0 = all the same digit, log2(10) = 3.32 = all digits equally."""
-    counts = np.bincount(np.asarray(labels, dtype=int), minlength=n_classes).astype(float)
-    p = counts[counts > 0] / counts.sum()
-    return float(abs((p * np.log2(p)).sum()))  # abs: a single label gives 0.0, not -0.0
+    from scipy.stats import entropy    # scipy comes with scikit-learn
+
+    counts = np.bincount(np.asarray(labels, dtype=int), minlength=n_classes)
+    return float(abs(entropy(counts, base=2)))  # abs: a single label gives 0.0, not -0.0
 
 
 def mean_pairwise_distance(x) -> float:

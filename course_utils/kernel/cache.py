@@ -1,12 +1,11 @@
 """Where course_utils keeps what it builds once (converted models, trained models, data).
 
 Writes are atomic: build into a temporary folder next to the target, then rename it into
-place, so two kernels starting at once never see a half-written cache. Where the OS offers
-file locks, a second kernel also waits for the first one's build instead of repeating it.
+place, so two kernels starting at once never see a half-written cache. A file lock per entry
+(filelock, on every OS) makes a second kernel wait for the first one's build instead of repeating it.
 """
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import shutil
@@ -29,20 +28,11 @@ def is_complete(folder: Path) -> bool:
     return (Path(folder) / MARKER).is_file()
 
 
-@contextlib.contextmanager
 def _build_lock(name: str):
-    """An exclusive lock per cache entry (POSIX); elsewhere no lock: the rename still protects."""
-    try:
-        import fcntl
-    except ImportError:
-        yield
-        return
-    with open(cache_root() / f".{name}.lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    """An exclusive lock per cache entry, on every OS (filelock comes with huggingface_hub)."""
+    from filelock import FileLock
+
+    return FileLock(str(cache_root() / f".{name}.lock"))
 
 
 def build_once(name: str, build: Callable[[Path], dict], *, validate: Callable[[Path], bool] | None = None) -> Path:

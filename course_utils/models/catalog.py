@@ -40,7 +40,7 @@ class RoleSpec:
     hub_weights: str = "safetensors"     # "bin": the Hub repo has no safetensors (see above)
     hub_max_length: int | None = None    # the Hub repo's tokenizer does not say its limit
     needs: tuple[str, ...] = ()          # extra pip packages the Hub model's tokenizer needs
-    offline_instead: str = "This lesson trains its own small model offline instead"
+    offline_note: str = "the lesson trains its own"   # what offline does instead (no offline model)
 
 
 SMOLLM2 = OfflineSource(
@@ -59,7 +59,7 @@ CATALOG: dict[str, RoleSpec] = {s.role: s for s in [
     RoleSpec("text-generation", "text-generation", "openai-community/gpt2", SMOLLM2,
              "continue a prompt, one token at a time (GPT-2-style decoder)", ("01", "02", "03", "05", "09")),
     RoleSpec("chat", "text-generation", "HuggingFaceTB/SmolLM2-135M-Instruct", SMOLLM2,
-             "a small instruction-tuned model with a chat template (system/user messages)", ("01", "04", "06")),
+             "a small instruction-tuned model with a chat template (system/user messages)", ("01", "02b", "04", "06")),
     # cardiff's repo: pytorch_model.bin only, and no tokenizer_config.json, so its tokenizer
     # reports a limit of 1e30 tokens; RoBERTa reads 512 (514 positions, two kept for padding)
     RoleSpec("sentiment", "text-classification", "cardiffnlp/twitter-roberta-base-sentiment-latest",
@@ -70,7 +70,7 @@ CATALOG: dict[str, RoleSpec] = {s.role: s for s in [
              hub_max_length=512),
     RoleSpec("sentence-encoder", "feature-extraction", "sentence-transformers/all-MiniLM-L6-v2", MINILM,
              "turn a sentence into one vector (used to condition image generation); its WordPiece "
-             "tokenizer in lesson 01", ("01", "07")),
+             "tokenizer in lesson 01", ("01", "02b", "07")),
     RoleSpec("image-generation", "text-to-image", "stabilityai/sd-turbo", None,
              "text-to-image diffusion (online + GPU only; offline the course trains its own)", ("07",)),
     RoleSpec("music-generation", "text-to-audio", "facebook/musicgen-small", None,
@@ -80,8 +80,7 @@ CATALOG: dict[str, RoleSpec] = {s.role: s for s in [
     RoleSpec("translation", "translation", "Helsinki-NLP/opus-mt-ko-en", None,
              "translate Korean into English (an encoder-decoder; online only)", ("02b",),
              hub_revision="242c8bc3d012792ae91e50ba1b6b3c7ffb932736", needs=("sentencepiece",),
-             offline_instead="No translation model installs from PyPI, so offline the course shows "
-                             "translation only as code and text"),
+             offline_note="no translation model installs from PyPI, so the lesson shows the code only"),
 ]}
 
 

@@ -64,7 +64,7 @@ def resolve(role: str, mode: str | None = None) -> tuple[RoleSpec, HubMode, str,
     if spec.offline is None:
         raise OnlineOnlyError(
             f"The role {spec.role!r} ({spec.hub_id}) needs the Hugging Face Hub, and this session is "
-            f"{hub}. {spec.offline_instead}; to run the Hub model, use Colab (a GPU for the big "
+            f"{hub}. Offline: {spec.offline_note}. To run the Hub model, use Colab (a GPU for the big "
             "ones), or set COURSE_MODE=online on a connected machine.")
     return spec, hub, spec.offline.name, str(_offline_path(spec.offline.key))
 

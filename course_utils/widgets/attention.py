@@ -13,10 +13,7 @@ import ipywidgets as W
 
 from course_utils.kernel.errors import BadInputError, CourseError
 from course_utils.models.anatomy import attention_tokens, attention_view, layers_and_heads
-
-
-def _show_error(out: W.Output, err: Exception) -> None:
-    out.append_stdout(f"⚠ {err}\n")
+from course_utils.widgets.output import show_error, show_view
 
 
 def _token_options(tokens: list[str]) -> list[tuple[str, int]]:
@@ -54,10 +51,9 @@ def attention_explorer(models: dict, text: str = "The cat sat on the mat because
             fig, summary = attention_view(model, tok, c["text"].value, c["layer"].value, c["head"].value,
                                           c["token"].value)
         except CourseError as err:
-            _show_error(out, err)
+            show_error(out, err)
             return
-        out.append_stdout(summary + "\n")
-        out.append_display_data(fig)
+        show_view(out, summary, fig)
 
     def follow_model(_change=None):
         """The layer and head sliders take the chosen model's ranges (values kept when still valid)."""

@@ -13,25 +13,11 @@ from __future__ import annotations
 import ipywidgets as W
 
 from course_utils.kernel.errors import CourseError
+from course_utils.widgets.output import show_error, show_view
 from course_utils.sampling.playground import (CONDITIONS, conditioned_outputs, playground_generate,
                                               sampling_view, settings_code)
 
 # ----------------------------------------------------------------------------- widget plumbing
-
-
-def _show_error(out: W.Output, err: Exception) -> None:
-    out.append_stdout(f"⚠ {err}\n")
-
-
-def output_text(out: W.Output) -> str:
-    """All text an Output widget holds (what tests and learners read)."""
-    parts = []
-    for o in out.outputs:
-        if o.get("output_type") == "stream":
-            parts.append(o.get("text", ""))
-        else:
-            parts.append(o.get("data", {}).get("text/plain", ""))
-    return "".join(parts)
 
 
 def sampling_playground(model, tok, prompt: str = "Once upon a time", *, max_new_tokens_limit: int = 80):
@@ -56,10 +42,9 @@ def sampling_playground(model, tok, prompt: str = "Once upon a time", *, max_new
             fig, summary = sampling_view(model, tok, c["prompt"].value, c["temperature"].value,
                                          c["top_k"].value, c["top_p"].value)
         except CourseError as err:
-            _show_error(dist_out, err)
+            show_error(dist_out, err)
             return
-        dist_out.append_stdout(summary + "\n")
-        dist_out.append_display_data(fig)
+        show_view(dist_out, summary, fig)
 
     def generate(_button=None):
         text_out.outputs = ()
@@ -68,7 +53,7 @@ def sampling_playground(model, tok, prompt: str = "Once upon a time", *, max_new
             res = playground_generate(model, tok, v["prompt"], v["max_new_tokens"], v["temperature"],
                                       v["top_k"], v["top_p"], v["seed"])
         except CourseError as err:
-            _show_error(text_out, err)
+            show_error(text_out, err)
             return
         text_out.append_stdout(f"{v['prompt']}{res.text}\n\n"
                                f"[{len(res.token_ids)} tokens, stopped by {res.stopped_by}]\n"
@@ -112,7 +97,7 @@ def conditioning_playground(model, tok, prompt: str = "Describe your weekend.", 
             res = conditioned_outputs(model, tok, v["prompt"], v["kind"], v["value"], seed=v["seed"],
                                       max_new_tokens=max_new_tokens, temperature=v["temperature"])
         except CourseError as err:
-            _show_error(left, err)
+            show_error(left, err)
             return
         for out, (label, text) in zip((left, right), res.items()):
             out.append_stdout(f"── {label} (seed {v['seed']}) ──\n{text}\n")

@@ -9,7 +9,8 @@ function that notebooks and tests call directly. Bad input is shown as a message
 from __future__ import annotations
 
 from course_utils.kernel.errors import CourseError
-from course_utils.plots.tokens import compare_tokenizers  # noqa: F401 (the plain function)
+from course_utils.plots.tokens import compare_tokenizers
+from course_utils.widgets.output import show_error, show_view
 
 
 def comparison_text(table) -> str:
@@ -34,13 +35,13 @@ def tokenizer_playground(tokenizers: dict, text: str = "The cat sat on the mat. 
     out = W.Output()
 
     def refresh(_change=None):
-        out.outputs = ()          # replace, do not append (works on ipywidgets 7.7 and 8.x)
+        out.outputs = ()
         try:
             table = compare_tokenizers(box_text.value, tokenizers)
         except CourseError as err:
-            out.append_stdout(f"⚠ {err}\n")
+            show_error(out, err)
             return
-        out.append_stdout(comparison_text(table) + "\n")
+        show_view(out, comparison_text(table))
 
     box_text.observe(refresh, names="value")
     refresh()                     # draw once now: ipywidgets 7.7 and 8 then behave the same
