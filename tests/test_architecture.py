@@ -153,3 +153,10 @@ def test_a_module_has_one_name_in_every_notebook_and_test():
     assert names, "no part module imports found: the pattern is out of date"
     several = {m: sorted(n) for m, n in names.items() if len(n) > 1}
     assert not several, f"modules imported under several names: {several} (docs/architecture.md lists one each)"
+
+
+def test_nothing_is_posix_only():
+    """Learners run Windows and macOS laptops too: no module may need a POSIX-only library."""
+    posix_only = {"fcntl", "termios", "pwd", "grp", "resource", "posix"}
+    used = {m: sorted(theirs & posix_only) for m, (_, theirs) in GRAPH.items() if theirs & posix_only}
+    assert not used, f"POSIX-only imports (use a portable library, e.g. filelock): {used}"
