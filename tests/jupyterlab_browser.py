@@ -222,6 +222,14 @@ class NotebookPage:
     def click_button(self, cell, text: str) -> None:
         cell.locator("button.widget-button", has_text=text).first.click()
 
+    def type_text(self, cell, label: str, text: str) -> None:
+        """Replace the text in the box labelled `label` and press Enter (a Text with
+        continuous_update=False applies its value then)."""
+        box = cell.locator(".widget-text").filter(has=self.page.locator(".widget-label", has_text=label))
+        field = box.locator("input").first
+        field.fill(text)
+        field.press("Enter")
+
     def choose(self, cell, label: str, option: str) -> None:
         """Pick `option` in the dropdown labelled `label`."""
         dd = cell.locator(".widget-dropdown").filter(has=self.page.locator(".widget-label", has_text=label))

@@ -28,10 +28,12 @@ RUN_ALL_TIMEOUT_S = 600
 
 @dataclass
 class Interaction:
-    """One thing a learner does with a widget: ('slide', label) | ('click', text) | ('choose', label, option)."""
+    """One thing a learner does with a widget: ('slide', label) | ('click', text) | ('choose', label, option)
+    | ('type', label, text). `widget`: which of the notebook's widgets (0 = the first shown)."""
     action: str
     target: str
     option: str = ""
+    widget: int = 0
 
     @property
     def slug(self) -> str:
@@ -41,7 +43,7 @@ class Interaction:
 @dataclass
 class Lesson:
     relpath: str
-    interactions: list[Interaction] = field(default_factory=list)   # on the notebook's (one) widget
+    interactions: list[Interaction] = field(default_factory=list)   # on the notebook's widgets
     audio: bool = False                                             # the widget plays a sound
     draws_at_start: bool = True     # shows a result before any interaction (06 waits for "Compare")
 
@@ -50,6 +52,9 @@ LESSONS = [
     Lesson("00_setup.ipynb"),
     Lesson("week1/01_pipelines.ipynb"),
     Lesson("week1/02_inside_the_pipeline.ipynb"),
+    Lesson("week1/02b_inside_a_transformer.ipynb",
+           [Interaction("slide", "layer"), Interaction("slide", "head"), Interaction("choose", "token", "1: ␣cat"),
+            Interaction("type", "text", "고양이가 매트 위에 앉았다.", widget=1)]),
     Lesson("week2/03_pretraining.ipynb"),
     Lesson("week2/04_fine_tuning.ipynb"),
     Lesson("week3/05_generation_loop_and_randomness.ipynb",
@@ -72,7 +77,7 @@ def test_lessons_with_widgets_are_exercised():
     """A notebook that displays a widget must have interactions listed here, and vice versa."""
     for lesson in LESSONS:
         nb = json.loads((NOTEBOOKS / lesson.relpath).read_text())
-        shows_widget = any(re.search(r"^\s*\w+_(widget|playground)\(", "".join(c["source"]), re.M)
+        shows_widget = any(re.search(r"^\s*\w+_(widget|playground|explorer)\(", "".join(c["source"]), re.M)
                            for c in nb["cells"] if c["cell_type"] == "code")
         assert shows_widget == bool(lesson.interactions), lesson.relpath
 
@@ -148,12 +153,19 @@ def test_notebook_in_jupyterlab(lab, browser, artifacts, lesson):
             if lesson.draws_at_start:
                 assert any(t.strip() for t in shown_text), "the widget shows nothing before any interaction"
             cell.screenshot(path=str(artifacts / f"{stem}-widget.png"))
+            current = 0
             for step in lesson.interactions:
+                if step.widget != current:           # another widget of the notebook: its own cell
+                    current, cell = step.widget, nb.widget_cell(step.widget)
+                    cell.scroll_into_view_if_needed()
+                    before = nb.snapshot(cell)
                 if step.action == "slide":
                     was, now = nb.drag_slider(cell, step.target)
                     assert was != now, f"the {step.target} slider did not move ({was})"
                 elif step.action == "click":
                     nb.click_button(cell, step.target)
+                elif step.action == "type":
+                    nb.type_text(cell, step.target, step.option)
                 else:
                     nb.choose(cell, step.target, step.option)
                 after = nb.wait_for_change(cell, before)

@@ -30,7 +30,7 @@ import run_notebook  # noqa: E402
 import repo  # noqa: E402
 
 NOTEBOOKS = repo.notebooks()
-TEXT_LESSONS = ("01", "02", "05", "06", "09")   # the lessons that run language models in the device's dtype
+TEXT_LESSONS = ("01", "02", "02b", "05", "06", "09")   # the lessons that run language models in the device's dtype
 HALF = ("bfloat16", "float16")
 
 pytestmark = pytest.mark.online_cache
@@ -41,9 +41,9 @@ def lesson_of(path: Path) -> str:
 
 
 TEXT = [nb for nb in NOTEBOOKS if lesson_of(nb) in TEXT_LESSONS]
-# 09 spends its time training the course's own small models, the same in every dtype: its 16-bit
-# run on the copied Hub would add a minute and test nothing the two others do not
-CACHED_HALF = [nb for nb in TEXT if lesson_of(nb) != "09"]
+# 02b and 09 spend their time training the course's own small models, the same in every dtype: their
+# 16-bit runs on the copied Hub would add minutes and test nothing the two others do not
+CACHED_HALF = [nb for nb in TEXT if lesson_of(nb) not in ("02b", "09")]
 CASES = ([pytest.param(nb, "cached", "", id=f"{lesson_of(nb)}-cached") for nb in NOTEBOOKS]
          + [pytest.param(nb, "cached", d, id=f"{lesson_of(nb)}-cached-{d}") for d in HALF for nb in CACHED_HALF]
          + [pytest.param(nb, "offline", d, id=f"{lesson_of(nb)}-offline-{d}") for d in HALF for nb in TEXT])
