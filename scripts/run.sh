@@ -19,8 +19,19 @@ fi
 . "$VENV/bin/activate"
 
 if [ -n "${TORCH_SPEC:-}" ] || ! python -c "import torch" 2>/dev/null; then
-  # TORCH_SPEC lets CI (and CPU-only laptops) choose a CPU build instead of CUDA wheels; when set,
-  # it also replaces a torch the venv already has that does not match it.
+  # TORCH_SPEC / TORCH_INDEX choose the build (CI pins one); when TORCH_SPEC is set it also replaces
+  # a torch the venv already has that does not match it. Without them, a Linux machine with no
+  # NVIDIA GPU asks torch's CPU-only index first (about 1 GB instead of several GB of CUDA
+  # libraries it could never use), and falls back to the default index when that one cannot be reached.
+  if [ -z "${TORCH_INDEX:-}" ] && [ "$(uname -s)" = Linux ] && ! command -v nvidia-smi >/dev/null 2>&1; then
+    CPU_INDEX=https://download.pytorch.org/whl/cpu
+    if python -c "import urllib.request as u; u.urlopen('$CPU_INDEX/torch/', timeout=5)" 2>/dev/null; then
+      TORCH_INDEX=$CPU_INDEX
+      echo "== no NVIDIA GPU: the CPU-only build of torch ($CPU_INDEX)"
+    else
+      echo "== no NVIDIA GPU, but $CPU_INDEX cannot be reached: torch from the default index"
+    fi
+  fi
   echo "== installing ${TORCH_SPEC:-torch>=2.13}"
   pip install -q ${TORCH_INDEX:+--index-url "$TORCH_INDEX"} "${TORCH_SPEC:-torch>=2.13}"
 fi
@@ -33,7 +44,25 @@ pip install -q --no-deps -e .
 case "$what" in
   lab)
     export COURSE_MODE="${COURSE_MODE:-auto}"
-    exec jupyter lab notebooks/
+    extra=()
+    if [ "$(id -u)" = 0 ]; then extra+=(--allow-root); fi   # containers and cloud VMs run as root
+    jupyter lab notebooks/ "${extra[@]}" "${@:2}" &
+    lab_pid=$!
+    url=""
+    for _ in $(seq 90); do   # the server's own log scrolls by: end with the one line to open
+      url=$(python - "$lab_pid" <<'PY'
+import json, subprocess, sys
+for line in subprocess.run(["jupyter", "server", "list", "--json"], capture_output=True, text=True).stdout.splitlines():
+    s = json.loads(line)
+    if str(s.get("pid")) == sys.argv[1]:
+        print(f"{s['url'].rstrip('/')}/lab?token={s.get('token', '')}")
+PY
+)
+      if [ -n "$url" ] || ! kill -0 "$lab_pid" 2>/dev/null; then break; fi
+      sleep 1
+    done
+    echo "== JupyterLab is running; open: ${url:-(see the log above)}   (stop with Ctrl+C)"
+    wait "$lab_pid"
     ;;
   test)
     pip install -q -r requirements-test.txt ${CONSTRAINTS:+-c "$CONSTRAINTS"}

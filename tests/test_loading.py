@@ -85,3 +85,14 @@ def test_translation_says_plainly_what_it_needs(monkeypatch):
     monkeypatch.setattr(loading, "is_installed", lambda name: name != "sentencepiece")
     with pytest.raises(cu.BadInputError, match="pip install sentencepiece"):
         cu.load_model("translation", mode="online")      # checked before anything is downloaded
+
+
+def test_classification_pipelines_truncate_long_texts(capsys):
+    """A 20,000-character text gets a label, not a raw tensor-size error; the pipeline says it cuts."""
+    clf = cu.load_pipeline("sentiment", mode="offline")
+    assert "truncation=True" in capsys.readouterr().out
+    result = clf("I really did not like this phone. " * 600)[0]
+    assert result["label"] in {"negative", "neutral", "positive"}
+    raw = cu.load_pipeline("sentiment", mode="offline", verbose=False, truncation=False)
+    with pytest.raises((RuntimeError, IndexError)):
+        raw("I really did not like this phone. " * 600)

@@ -133,12 +133,21 @@ def load_model(role: str, *, mode: str | None = None, device: str | None = None,
 
 
 def load_pipeline(role: str, *, mode: str | None = None, device: str | None = None, verbose: bool = True, **kwargs):
-    """An ordinary `transformers.pipeline` for the role's task, on the role's model."""
+    """An ordinary `transformers.pipeline` for the role's task, on the role's model.
+
+    Classification pipelines cut texts to the model's maximum length by default (truncation=True).
+    """
     spec = get_role(role)
     if spec.task == "translation":
         raise BadInputError(f"transformers 5 has no translation pipeline: load the role's model with "
                             f"cu.load_model({spec.role!r}) and call model.generate on the tokenized text.")
     loaded = load_model(role, mode=mode, device=device, verbose=verbose)
+    if spec.task == "text-classification" and "truncation" not in kwargs:
+        # a text longer than the model's positions would fail deep inside with a tensor-size error
+        kwargs["truncation"] = True
+        if verbose:
+            print(f"[{spec.role}] texts longer than {loaded.tokenizer.model_max_length} tokens are cut to that "
+                  "length (truncation=True; pass truncation=False to see the error instead)")
     from transformers import pipeline
     return pipeline(spec.task, model=loaded.model, tokenizer=loaded.tokenizer, **kwargs)
 
