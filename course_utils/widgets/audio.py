@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from course_utils.generators.audio import TIMBRES
 from course_utils.kernel.errors import BadInputError
+from course_utils.widgets.output import show_error, show_view
 from course_utils.generators.melody_model import CONDITIONS, compose_melody
 
 def melody_widget(model, tokenizer):
@@ -39,11 +40,9 @@ def melody_widget(model, tokenizer):
                                   seed=seed.value, tempo=tempo.value, timbre=timbre.value,
                                   variation=variation.value)
         except BadInputError as err:
-            out.append_stdout(f"{err}\n")
+            show_error(out, err)
             return
-        out.append_stdout(comp.summary + "\n")
-        out.append_display_data(comp.figure)
-        out.append_display_data(Audio(comp.wave, rate=comp.sample_rate))
+        show_view(out, comp.summary, comp.figure, Audio(comp.wave, rate=comp.sample_rate))
 
     for w in (condition, temperature, seed, tempo, timbre, variation):
         w.observe(update, names="value")

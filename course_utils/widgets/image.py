@@ -6,6 +6,7 @@ cached per setting (the last 64, for one generator), so going back to a setting 
 from __future__ import annotations
 
 from course_utils.kernel.errors import BadInputError
+from course_utils.widgets.output import show_error, show_view
 from course_utils.generators.text_to_digits import TextToDigits, prompt_figure, render_prompt  # noqa: F401 (the plain functions)
 
 def image_widget(generator: TextToDigits, prompt: str = "a handwritten seven", n: int = 16):
@@ -25,10 +26,9 @@ def image_widget(generator: TextToDigits, prompt: str = "a handwritten seven", n
         try:
             res = render_prompt(generator, text.value, guidance.value, int(seed.value), steps.value, n)
         except BadInputError as err:   # e.g. an empty prompt: say what to do, keep the widget alive
-            out.append_stdout(f"{err}\n")
+            show_error(out, err)
             return
-        out.append_stdout(res.report() + f"\n  ({steps.value} denoising steps)\n")
-        out.append_display_data(prompt_figure(res))
+        show_view(out, res.report() + f"\n  ({steps.value} denoising steps)", prompt_figure(res))
 
     for w in (text, guidance, seed, steps):
         w.observe(update, names="value")
