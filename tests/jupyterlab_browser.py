@@ -146,6 +146,12 @@ class NotebookPage:
         self.wait_idle()
         return self.page.evaluate("() => window.__runAll")
 
+    def wait_images_decoded(self, timeout_s: float = 60) -> None:
+        """Wait until every output image on the page has loaded (stored outputs render lazily)."""
+        self.page.wait_for_function(
+            "() => Array.from(document.querySelectorAll('.jp-Cell-outputArea img'))"
+            ".every(i => i.complete && i.naturalWidth > 0)", timeout=timeout_s * 1000, polling=250)
+
     def wait_idle(self, timeout_s: float = 120) -> None:
         self.page.wait_for_function(
             f"() => {{ {_NB} return panel.sessionContext.session.kernel.status === 'idle'; }}",
