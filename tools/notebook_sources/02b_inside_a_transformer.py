@@ -125,8 +125,9 @@ print("parts add up to num_parameters(); SmolLM2: rotary + causal + grouped-quer
 # %% [markdown]
 # Read the SmolLM2 table: the MLPs hold the most parameters, then the token embeddings (49,152
 # tokens × 576 numbers), then attention; norms are a rounding error. The head costs nothing: it *is*
-# the token-embedding matrix used a second time (**tied** weights). MiniLM's token embeddings are a
-# smaller share because its vocabulary is 30,522 WordPiece tokens.
+# the token-embedding matrix used a second time (**tied** weights). In MiniLM the token embeddings are
+# more than half of all parameters: a small model with a 30,522-token vocabulary spends most of its
+# budget on the vocabulary, not on the blocks.
 
 # %% [markdown]
 # ## 3. Self-attention (셀프 어텐션) by hand
@@ -221,18 +222,18 @@ print("decoder: lower-triangular (each token sees itself and the past); encoder:
 emb = mini.model.embeddings
 ids = mini.tokenizer(SENTENCE, return_tensors="pt")["input_ids"][0].to(mini.model.device)
 att0 = mini.model.encoder.layer[0].attention.self
-weights = dict(w_q=att0.query.weight, w_k=att0.key.weight, w_v=att0.value.weight,
-               bias_q=att0.query.bias, bias_k=att0.key.bias, bias_v=att0.value.bias)
+weights = {k: v.float() for k, v in dict(w_q=att0.query.weight, w_k=att0.key.weight, w_v=att0.value.weight,
+                                          bias_q=att0.query.bias, bias_k=att0.key.bias, bias_v=att0.value.bias).items()}
 heads = mini.model.config.num_attention_heads
 perm = torch.randperm(len(ids), generator=torch.Generator().manual_seed(SEED)).to(ids.device)
 with torch.no_grad():
     words = emb.word_embeddings(ids).float()                       # no positions
     placed = words + emb.position_embeddings.weight[: len(ids)].float()   # what BERT really adds
-    out_words, _ = anatomy.self_attention(words, **{k: v.float() for k, v in weights.items()}, n_heads=heads)
-    out_shuffled, _ = anatomy.self_attention(words[perm], **{k: v.float() for k, v in weights.items()}, n_heads=heads)
-    out_placed, _ = anatomy.self_attention(placed, **{k: v.float() for k, v in weights.items()}, n_heads=heads)
+    out_words, _ = anatomy.self_attention(words, **weights, n_heads=heads)
+    out_shuffled, _ = anatomy.self_attention(words[perm], **weights, n_heads=heads)
+    out_placed, _ = anatomy.self_attention(placed, **weights, n_heads=heads)
     out_placed_shuffled, _ = anatomy.self_attention(words[perm] + emb.position_embeddings.weight[: len(ids)].float(),
-                                                    **{k: v.float() for k, v in weights.items()}, n_heads=heads)
+                                                    **weights, n_heads=heads)
 print("shuffled order:", mini.tokenizer.convert_ids_to_tokens(ids[perm].tolist()))
 def same(a, b):              # equal up to float rounding, relative to the outputs' size
     return bool((a - b).abs().max() <= 1e-4 * b.abs().max())
@@ -397,7 +398,7 @@ _ = cu.claim("no residual connections minus baseline held-out loss", design["no 
 _ = cu.claim("1 head minus 4 heads held-out loss (heads barely matter here)", design["1 head"][1] - base,
              at_least=-0.1, at_most=0.1)
 _ = cu.claim("no position embeddings minus baseline held-out loss", design["no position embeddings"][1] - base,
-             at_least=-0.3, at_most=0.1)
+             at_least=-0.3, at_most=0.0)   # it did not hurt: every run over seeds and torch versions was below 0
 _ = cu.claim("4 layers × 64 minus 1 layer × 128 held-out loss", design["deeper: 4 layers × 64"][1]
              - design["wider: 1 layer × 128"][1], at_least=0.1)
 
