@@ -10,7 +10,7 @@ def pytest_collection_modifyitems(config, items):
     def rank(item) -> int:
         if "test_browser_jupyterlab" in item.nodeid:
             return 0
-        if item.nodeid.startswith("notebooks/"):
+        if item.nodeid.startswith("solutions/"):
             return 1
         return 2
 

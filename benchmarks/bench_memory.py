@@ -39,7 +39,7 @@ def measure(path: Path) -> dict:
 
 
 def main(argv: list[str]) -> int:
-    paths = [Path(a) for a in argv] or repo.notebooks()
+    paths = [Path(a) for a in argv] or repo.notebooks("solutions")
     print("| notebook | peak memory of the kernel | run time |")
     print("|---|---|---|")
     for path in paths:

@@ -93,7 +93,7 @@ def main(argv=None) -> int:
     if not args.skip_notebooks:
         import run_notebook
         for name in GPU_LESSONS:
-            path = next((ROOT / "notebooks").rglob(f"{name}.ipynb"))
+            path = next((ROOT / "solutions").rglob(f"{name}.ipynb"))
             try:
                 nb, s = run_notebook.run(path, {"COURSE_CLAIMS": "check"})
                 out = run_notebook.text_outputs(nb)

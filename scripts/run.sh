@@ -71,7 +71,7 @@ PY
     # spinning against each other (measured: a 2-thread job ran 25x slower beside another one).
     export OMP_WAIT_POLICY=PASSIVE
     python -m course_utils.prepare   # every cached model built first: each notebook meets a warm cache
-    exec python -m pytest tests notebooks --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg \
+    exec python -m pytest tests solutions --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg \
       -n "${COURSE_TEST_WORKERS:-2}" --dist loadscope --no-loadscope-reorder --durations=15 -q "${@:2}"
     ;;
   setup) echo "== set up; activate with: source $VENV/bin/activate" ;;

@@ -18,7 +18,7 @@ PACKAGE = ROOT / "course_utils"
 
 # part: layer. Lower layers know nothing of higher ones.
 LAYERS = {"kernel": 0, "plots": 1, "data": 1, "training": 2, "sampling": 3, "models": 4,
-          "finetuning": 5, "generators": 5, "safety": 5, "lesson": 6, "widgets": 7}
+          "finetuning": 5, "generators": 5, "safety": 5, "lesson": 6, "learn": 6, "widgets": 7}
 LESSON_MODULES = {"__init__", "lesson", "prepare"}     # `import course_utils as cu`: the lesson's namespace
 
 

@@ -29,7 +29,7 @@ import run_notebook  # noqa: E402
 
 import repo  # noqa: E402
 
-NOTEBOOKS = repo.notebooks()
+NOTEBOOKS = repo.notebooks("solutions")   # the full run, worked solutions included
 TEXT_LESSONS = ("01", "02", "02b", "05", "06", "09")   # the lessons that run language models in the device's dtype
 HALF = ("bfloat16", "float16")
 

@@ -29,7 +29,7 @@ EVIDENCE_DIR = ROOT / "docs" / "claims_evidence"
 def stored_claims() -> list[dict]:
     """Each claim line in the stored outputs, in lesson and cell order."""
     rows = []
-    for nb_path in repo.notebooks():
+    for nb_path in repo.notebooks("solutions"):   # claims of worked solutions included
         nb = json.loads(nb_path.read_text(encoding="utf-8"))
         for i, cell in enumerate(nb["cells"]):
             for out in cell.get("outputs", []):

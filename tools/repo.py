@@ -1,5 +1,5 @@
 """Facts about the repository, each from one place: its GitHub name (pyproject.toml) and its
-lesson notebooks (what is on disk under notebooks/)."""
+lesson notebooks (what is on disk under notebooks/ and, with worked solutions, solutions/)."""
 from __future__ import annotations
 
 import re
@@ -27,7 +27,14 @@ def lesson_id(path: Path) -> str:
     return Path(path).stem.split("_", 1)[0]
 
 
-def notebooks() -> list[Path]:
-    """Every notebook on disk under notebooks/, in lesson order (checkpoints excluded)."""
-    found = (ROOT / "notebooks").rglob("*.ipynb")
+def notebooks(edition: str = "notebooks") -> list[Path]:
+    """Every lesson notebook on disk, in lesson order (checkpoints excluded): the learner edition
+    under notebooks/, or with edition="solutions" the solutions edition (the same run, worked
+    solutions included: what nbval runs)."""
+    found = (ROOT / edition).rglob("*.ipynb")
     return sorted((p for p in found if ".ipynb_checkpoints" not in p.parts), key=lambda p: p.name)
+
+
+def solutions_edition(learner: Path) -> Path:
+    """notebooks/week3/05_x.ipynb -> solutions/week3/05_x.ipynb."""
+    return ROOT / "solutions" / Path(learner).resolve().relative_to(ROOT / "notebooks")

@@ -13,7 +13,7 @@ import ipywidgets as W
 
 from course_utils.kernel.errors import BadInputError, CourseError
 from course_utils.models.anatomy import attention_tokens, attention_view, layers_and_heads
-from course_utils.widgets.output import show_error, show_view
+from course_utils.widgets.output import Previewed, show_error, show_view
 
 
 def _token_options(tokens: list[str]) -> list[tuple[str, int]]:
@@ -96,6 +96,7 @@ def attention_explorer(models: dict, text: str = "The cat sat on the mat because
     for name in ("layer", "head", "token"):
         c[name].observe(refresh, names="value")
     refresh()                      # draw once now: ipywidgets 7.7 and 8 then behave the same
-    box = W.VBox([c["text"], W.HBox([c["model"], c["token"]]), W.HBox([c["layer"], c["head"]]), out])
+    box = Previewed([c["text"], W.HBox([c["model"], c["token"]]), W.HBox([c["layer"], c["head"]]), out],
+                   hint="Try: another layer and head, another token, or your own text.")
     box.controls, box.out, box.refresh = c, out, refresh
     return box

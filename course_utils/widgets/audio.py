@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from course_utils.generators.audio import TIMBRES
 from course_utils.kernel.errors import BadInputError
-from course_utils.widgets.output import show_error, show_view
+from course_utils.widgets.output import Previewed, show_error, show_view
 from course_utils.generators.melody_model import CONDITIONS, compose_melody
 
 def melody_widget(model, tokenizer):
@@ -47,7 +47,8 @@ def melody_widget(model, tokenizer):
     for w in (condition, temperature, seed, tempo, timbre, variation):
         w.observe(update, names="value")
     update()
-    box = W.VBox([W.HBox([condition, timbre, variation]), W.HBox([temperature, tempo, seed]), out])
+    box = Previewed([W.HBox([condition, timbre, variation]), W.HBox([temperature, tempo, seed]), out],
+                   hint="Try: minor vs major, temperature 0.3 vs 1.5, another timbre, humanised timing.")
     box.update = update      # tests and notebooks can force a refresh
     box.output = out
     box.controls = dict(condition=condition, temperature=temperature, seed=seed, tempo=tempo,

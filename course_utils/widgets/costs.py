@@ -5,6 +5,7 @@ arithmetic, so moving a slider is instant.
 """
 from __future__ import annotations
 
+from course_utils.widgets.output import Previewed
 from course_utils.training.costs import CLOUD_HARDWARE, DTYPE_BYTES, MODELS, Hardware, ModelSpec, cost_report  # noqa: F401
 
 
@@ -33,7 +34,8 @@ def cost_widget(extra_models: list[ModelSpec] = (), extra_hardware: list[Hardwar
     for w in (model_dd, hw_dd, prec_dd, tokens, batch):
         w.observe(update, names="value")
     update()
-    box = W.VBox([W.HBox([model_dd, hw_dd, prec_dd]), W.HBox([tokens, batch]), out])
+    box = Previewed([W.HBox([model_dd, hw_dd, prec_dd]), W.HBox([tokens, batch]), out],
+                   hint="Try: a bigger model, fp32 vs mixed precision, more tokens, another GPU.")
     box.controls = {"model": model_dd, "hardware": hw_dd, "precision": prec_dd, "tokens": tokens,
                     "batch": batch}
     box.out = out

@@ -6,7 +6,7 @@ cached per setting (the last 64, for one generator), so going back to a setting 
 from __future__ import annotations
 
 from course_utils.kernel.errors import BadInputError
-from course_utils.widgets.output import show_error, show_view
+from course_utils.widgets.output import Previewed, show_error, show_view
 from course_utils.generators.text_to_digits import TextToDigits, prompt_figure, render_prompt  # noqa: F401 (the plain functions)
 
 def image_widget(generator: TextToDigits, prompt: str = "a handwritten seven", n: int = 16):
@@ -33,7 +33,8 @@ def image_widget(generator: TextToDigits, prompt: str = "a handwritten seven", n
     for w in (text, guidance, seed, steps):
         w.observe(update, names="value")
     update()
-    box = W.VBox([W.HBox([text, guidance]), W.HBox([seed, steps]), out])
+    box = Previewed([W.HBox([text, guidance]), W.HBox([seed, steps]), out],
+                   hint="Try: guidance 0, then 4; another digit in words; another seed.")
     box.controls = {"prompt": text, "guidance": guidance, "seed": seed, "steps": steps}
     box.out = out
     return box

@@ -43,3 +43,60 @@ def output_text(out: W.Output) -> str:
         else:
             parts.append(o.get("data", {}).get("text/plain", ""))
     return "".join(parts)
+
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def first_state(widget) -> dict:
+    """What the widget's Output areas show now: their text, the first picture and the first HTML."""
+    import base64
+
+    texts, png, html = [], None, None
+    stack = [widget]
+    while stack:
+        w = stack.pop(0)
+        if isinstance(w, W.Output):
+            for o in w.outputs:
+                data = o.get("data", {})
+                if o.get("output_type") == "stream":
+                    texts.append(o.get("text", ""))
+                elif "image/png" in data and png is None:
+                    png = data["image/png"]
+                    png = png if isinstance(png, str) else base64.b64encode(png).decode()
+                elif "text/html" in data and html is None:
+                    html = data["text/html"]
+        stack.extend(getattr(w, "children", ()))
+    return {"text": "".join(texts).strip(), "png": png, "html": html}
+
+
+class Previewed(W.VBox):
+    """A widget box whose display also carries a static picture of its first state.
+
+    JupyterLab with a live kernel shows the widget; GitHub, nbviewer, Colab's preview and an
+    unrun (untrusted) notebook, which cannot show a widget, fall back to the picture (PNG), or to
+    HTML, and to a text line saying what the widget does and what to try."""
+
+    def __init__(self, children, *, hint: str, html: str | None = None, **kwargs):
+        super().__init__(children, **kwargs)
+        self.hint, self.static_html = hint, html
+
+    def preview_bundle(self) -> dict:
+        state = first_state(self)
+        text = "\n".join(t for t in (state["text"], f"(An interactive widget: run the notebook to use it. {self.hint})") if t)
+        bundle = {"text/plain": text, WIDGET_VIEW: {"version_major": 2, "version_minor": 0, "model_id": self.model_id}}
+        if self.static_html is not None:
+            bundle["text/html"] = self.static_html
+        elif state["png"] is not None:
+            bundle["image/png"] = state["png"]
+        elif state["html"] is not None:
+            bundle["text/html"] = state["html"]
+        return bundle
+
+    def _repr_mimebundle_(self, **kwargs):        # ipywidgets 8
+        return self.preview_bundle()
+
+    def _ipython_display_(self, **kwargs):        # ipywidgets 7.7 displays through this hook
+        from IPython.display import display
+        display(self.preview_bundle(), raw=True)
+

@@ -13,7 +13,7 @@ from __future__ import annotations
 import ipywidgets as W
 
 from course_utils.kernel.errors import CourseError
-from course_utils.widgets.output import show_error, show_view
+from course_utils.widgets.output import Previewed, show_error, show_view
 from course_utils.sampling.playground import (CONDITIONS, conditioned_outputs, playground_generate,
                                               sampling_view, settings_code)
 
@@ -63,9 +63,10 @@ def sampling_playground(model, tok, prompt: str = "Once upon a time", *, max_new
         c[name].observe(refresh, names="value")
     button.on_click(generate)
     refresh()  # draw once now: ipywidgets 7.7 and 8 then behave the same
-    box = W.VBox([c["prompt"], W.HBox([W.VBox([c["temperature"], c["top_k"], c["top_p"]]),
+    box = Previewed([c["prompt"], W.HBox([W.VBox([c["temperature"], c["top_k"], c["top_p"]]),
                                         W.VBox([c["seed"], c["max_new_tokens"], button])]),
-                  dist_out, text_out])
+                  dist_out, text_out],
+                 hint="Try: temperature 0.2, then 2.0; top-p 0.5; another seed; press Generate.")
     box.controls, box.button, box.dist_out, box.text_out = c, button, dist_out, text_out
     box.generate = generate
     return box
@@ -104,7 +105,8 @@ def conditioning_playground(model, tok, prompt: str = "Describe your weekend.", 
 
     c["kind"].observe(new_kind, names="value")
     button.on_click(compare)
-    box = W.VBox([c["prompt"], W.HBox([c["kind"], c["value"]]), W.HBox([c["seed"], c["temperature"], button]),
-                  W.HBox([left, right])])
+    box = Previewed([c["prompt"], W.HBox([c["kind"], c["value"]]), W.HBox([c["seed"], c["temperature"], button]),
+                  W.HBox([left, right])],
+                 hint="Try: pick a kind of conditioning and a value, then press Compare.")
     box.controls, box.button, box.left, box.right, box.compare = c, button, left, right, compare
     return box

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from course_utils.kernel.errors import CourseError
 from course_utils.plots.tokens import compare_tokenizers
-from course_utils.widgets.output import show_error, show_view
+from course_utils.widgets.output import Previewed, show_error, show_view
 
 
 def comparison_text(table) -> str:
@@ -45,7 +45,7 @@ def tokenizer_playground(tokenizers: dict, text: str = "The cat sat on the mat. 
 
     box_text.observe(refresh, names="value")
     refresh()                     # draw once now: ipywidgets 7.7 and 8 then behave the same
-    box = W.VBox([box_text, out])
+    box = Previewed([box_text, out], hint="Try: type a Korean sentence, a long English word, or an emoji.")
     box.controls, box.out, box.refresh = {"text": box_text}, out, refresh
     return box
 

@@ -470,7 +470,7 @@ for temperature in [0.3, 1.5]:
 # can also glue pieces into non-words (look for some in yours; a short sample may have none).
 
 # %%
-# Self-check: what exercise 2 claims (low temperature repeats itself; high temperature uses more different words).
+# Solution check: what exercise 2 claims (low temperature repeats itself; high temperature uses more different words).
 from course_utils.sampling.generation import distinct_n   # distinct words / all words (n = 1)
 
 words = {t: continuations[t][len(PROMPT):] for t in (0.3, 1.5)}
@@ -494,7 +494,7 @@ print(f"original: {ppl_original:.1f}   shuffled words: {ppl_shuffled:.1f}")
 # Shuffled text is much more surprising: the model predicts from context, not just word frequencies.
 
 # %%
-# Self-check: what exercise 3 claims (shuffling the words makes the text much more surprising).
+# Solution check: what exercise 3 claims (shuffling the words makes the text much more surprising).
 _ = cu.claim("perplexity of the shuffled text divided by the original's", ppl_shuffled / ppl_original, at_least=2.5)
 
 # %% [markdown]

@@ -542,7 +542,7 @@ print(f"40 per class, mean of {len(SEEDS)} seeds: head only (lr 2e-3) {mid_acc['
       f"full fine-tuning {mid_acc['full fine-tuning'].mean():.3f}")
 
 # %%
-# Self-check: the answer to exercise 3, on means over the three seeds.
+# Solution check: the answer to exercise 3, on means over the three seeds.
 _ = cu.claim("full fine-tuning minus head-only (lr 1e-4) mean accuracy at 20 per class",
          runs[(True, 20)].mean() - np.mean(slow), at_least=-0.02)
 

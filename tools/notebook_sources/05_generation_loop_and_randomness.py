@@ -5,7 +5,8 @@
 #
 # A language model does not write text: it scores every possible **next token**. Everything
 # else — greedy or creative, boring or wild — is a choice *we* make about how to pick from those
-# scores. In this notebook you write that loop yourself and turn each knob.
+# scores. In this notebook you write that loop yourself and turn each knob: this is where randomness
+# (랜덤성) enters generative AI (생성형 AI).
 #
 # **What you will learn**
 # - the generation loop (생성 루프): tokens → logits → probabilities → choose → append → repeat
@@ -16,7 +17,7 @@
 # - the diversity (다양성) – quality (품질) trade-off, measured with distinct-n and log-likelihood (로그 우도)
 # - degeneration (퇴화): repetition loops and word salad
 #
-# Runs in about 40 s on a 2-core CPU.
+# Runs in about 40 s on a 2-core CPU. Korean terms: [glossary · 용어집](https://github.com/{{REPO}}/blob/main/docs/glossary.md).
 
 # %%
 # Setup: on Colab this fetches the workbook's helpers; on your machine it does nothing extra.
@@ -133,6 +134,10 @@ print("same tokens with and without the KV cache")
 #
 # Greedy takes the top bar; **sampling** draws a token at random with these probabilities.
 # Below: the same prompt, before (grey) and after (orange) each transformation.
+#
+# **Predict first (먼저 예측하기):** at temperature 0.5, does the top bar get taller or shorter than
+# the model's own? And how many tokens does top-p = 0.5 keep after "The best thing about summer is":
+# about 2, about 20, or about 2,000? Write your guesses down, then run the next two cells.
 
 # %%
 PROMPT = "The best thing about summer is"
@@ -174,10 +179,19 @@ print("temperature, top-k and top-p behave as described")
 cu.expect("after this prompt, fewer than 10 tokens carry half the probability", int(kept.sum()) < 10)
 
 # %% [markdown]
+# **Check your prediction.** Low temperature sharpens (the top bar grows), high temperature flattens,
+# and top-p keeps only the few tokens that carry half the mass: the "tokens possible" column above
+# says how few. Top-k keeps the same number of tokens after every prompt; top-p adapts to how sure
+# the model is.
+
+# %% [markdown]
 # ## 5. Seeds (시드): same seed, same text; new draws, new texts
 #
 # Sampling draws random numbers. A **seed** fixes them: the same seed and settings always give
 # the same text (on the same software and hardware), different seeds give different texts.
+#
+# **Predict first:** we sample twice with seed 1, then six times in one batch from another seed.
+# How many *different* texts do you expect among the first two? Among the six?
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -306,6 +320,23 @@ print(summary)
 # 1. On the summer prompt, at which of the temperatures 0.2, 0.4, …, 2.0 does the most likely
 #    token's probability first fall below 0.1? (Use the cached logits `raw`: no model call.)
 # 2. Show that sampling with `top_k=1` is greedy decoding, whatever the seed (5 seeds, 10 tokens).
+# 3. **Checked exercise.** Write top-p yourself, on probabilities: `top_p_filter(probs, p)` keeps the
+#    fewest most likely tokens whose probabilities add up to at least `p`, sets the others to 0 and
+#    divides the kept ones by their sum. Run the cell: the checker compares your function with
+#    transformers' own `TopPLogitsWarper` on small cases and tells you what went wrong.
+
+# %%
+# Exercise 3: write top_p_filter, then run this cell; the checker answers ✓ or says what to fix.
+from course_utils.learn.exercise import check_exercise
+
+
+def top_p_filter(probs, p):
+    """probs: a 1-D tensor of probabilities. Returns a tensor of the same shape: the fewest most likely
+    tokens whose probabilities add up to at least p keep their probability (renormalised), the rest 0."""
+    raise NotImplementedError   # your code here
+
+
+check_exercise("05.top_p", top_p_filter)
 
 # %%
 # Solution 1
@@ -320,6 +351,32 @@ for t in [round(0.2 * i, 1) for i in range(1, 11)]:
 reference = G.generate_by_hand(model, tok, PROMPT, 10).token_ids
 runs = [G.generate_by_hand(model, tok, PROMPT, 10, top_k=1, seed=s).token_ids for s in range(5)]
 print(all(r == reference for r in runs))
+
+# %%
+# Solution 3
+def top_p_filter(probs, p):
+    sorted_probs, order = torch.sort(probs, descending=True)
+    before = torch.cumsum(sorted_probs, dim=0) - sorted_probs   # mass of the tokens ranked above each one
+    keep = before < p                                           # so the token that crosses p stays in
+    out = torch.zeros_like(probs)
+    out[order[keep]] = sorted_probs[keep]
+    return out / out.sum()
+
+
+check_exercise("05.top_p", top_p_filter)
+
+# %% [markdown]
+# ## Quiz (퀴즈)
+#
+# Six questions on this lesson. Choose an answer and press **Check**, or call
+# `answer("05", question, reply)` from `course_utils.learn.quiz`: every answer, right or wrong,
+# comes with its explanation.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+# (it displays a widget: its view is not stable text)
+from course_utils.widgets.quiz import show_quiz
+show_quiz("05")
 
 # %% [markdown]
 # ## Summary

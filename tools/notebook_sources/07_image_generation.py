@@ -410,7 +410,7 @@ for steps in (200, 50, 10):
 # 20 times fewer steps is about 20 times faster; for these tiny images the agreement barely changes.
 
 # %%
-# Self-check: what exercise 1 claims (the time is shown above, not checked: it depends on the machine)
+# Solution check: what exercise 1 claims (the time is shown above, not checked: it depends on the machine)
 _ = cu.claim("agreement with 10 sampling steps minus agreement with 200 steps, at w = 2",
              agree_by_steps[10] - agree_by_steps[200], at_least=-0.05)
 
@@ -432,7 +432,7 @@ print("nearest training phrasings of 'seven in ink':", t2d.bank.nearest("seven i
 # below 1, so it really is new), and guidance lifts its agreement as it did for the held-out wordings.
 
 # %%
-# Self-check: what exercise 2 claims
+# Solution check: what exercise 2 claims
 _ = cu.claim("guidance w = 2 raises the agreement of the new wording over w = 0 by at least",
              agree_mine[2.0] - agree_mine[0.0], at_least=0.1)
 

@@ -456,7 +456,7 @@ for temp in (0.7, 1.5):
 # Higher temperature flattens the probabilities, so the model follows its condition less strictly.
 
 # %%
-# Self-check: what exercise 1 claims
+# Solution check: what exercise 1 claims
 _ = cu.claim("asking for minor, temperature 0.7 gives at least this much more minor melodies than 1.5",
          judged[0.7] - judged[1.5], at_least=0.08)
 
