@@ -236,6 +236,33 @@ class NotebookPage:
         field.fill(text)
         field.press("Enter")
 
+    def pick(self, cell, option: str) -> None:
+        """Click the radio button whose label starts with `option` (a quiz answer), then the Check
+        button of the same question."""
+        label = self.page.locator(".widget-radio-box label", has_text=option)   # relative, for filter(has=)
+        cell.locator(".widget-radio-box label", has_text=option).first.click()
+        question = cell.locator(".widget-vbox").filter(has=label).last
+        question.locator("button.widget-button", has_text="Check").first.click()
+
+    def submit_exercise(self, marker: str, source: str, timeout_s: float = 60) -> str:
+        """Put `source` into the code cell that contains `marker` (as a learner typing their answer
+        over the stub), run that cell, and return the text it printed."""
+        index = self.page.evaluate(f"""async ([marker, source]) => {{ {_NB}
+            const nb = panel.content;
+            const i = nb.widgets.findIndex(c => c.model.type === 'code' && c.model.sharedModel.getSource().includes(marker));
+            if (i < 0) return -1;
+            nb.widgets[i].model.sharedModel.setSource(source);
+            nb.activeCellIndex = i;
+            await window.jupyterapp.commands.execute('notebook:run-cell');
+            return i; }}""", [marker, source])
+        assert index >= 0, f"{self.relpath}: no cell contains {marker!r}"
+        self.page.wait_for_timeout(500)
+        self.wait_idle(timeout_s)
+        return self.page.evaluate(f"""(i) => {{ {_NB}
+            return panel.content.widgets[i].model.outputs.toJSON().map(o =>
+              o.text ? [].concat(o.text).join('') : (o.data && o.data['text/plain'] ? [].concat(o.data['text/plain']).join('') : '')
+            ).join(''); }}""", index)
+
     def choose(self, cell, label: str, option: str) -> None:
         """Pick `option` in the dropdown labelled `label`."""
         dd = cell.locator(".widget-dropdown").filter(has=self.page.locator(".widget-label", has_text=label))

@@ -24,16 +24,19 @@ from jupyterlab_browser import CHROMIUM_ARGS, JupyterLabServer, NotebookPage, br
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 RUN_ALL_TIMEOUT_S = 600
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 @dataclass
 class Interaction:
     """One thing a learner does with a widget: ('slide', label) | ('click', text) | ('choose', label, option)
-    | ('type', label, text). `widget`: which of the notebook's widgets (0 = the first shown)."""
+    | ('type', label, text) | ('pick', quiz option, then Check). `widget`: which of the notebook's widgets
+    (0 = the first shown); `expect`: text the widget must show afterwards."""
     action: str
     target: str
     option: str = ""
     widget: int = 0
+    expect: str = ""
 
     @property
     def slug(self) -> str:
@@ -46,6 +49,7 @@ class Lesson:
     interactions: list[Interaction] = field(default_factory=list)   # on the notebook's widgets
     audio: bool = False                                             # the widget plays a sound
     draws_at_start: bool = True     # shows a result before any interaction (06 waits for "Compare")
+    exercise: str = ""              # a checked exercise id: the worked solution is typed in and run
 
 
 LESSONS = [
@@ -58,7 +62,10 @@ LESSONS = [
     Lesson("week2/03_pretraining.ipynb"),
     Lesson("week2/04_fine_tuning.ipynb"),
     Lesson("week3/05_generation_loop_and_randomness.ipynb",
-           [Interaction("slide", "temperature"), Interaction("click", "Generate")]),
+           [Interaction("slide", "temperature"), Interaction("click", "Generate"),
+            Interaction("pick", "a) It gets flatter", widget=1, expect="✗ Not this one."),
+            Interaction("pick", "c) It gets sharper", widget=1, expect="✓ Right.")],
+           exercise="05.top_p"),
     Lesson("week3/06_conditioning.ipynb", [Interaction("click", "Compare")], draws_at_start=False),
     Lesson("week4/07_image_generation.ipynb", [Interaction("slide", "guidance")]),
     Lesson("week4/08_audio_generation.ipynb", [Interaction("slide", "temperature")], audio=True),
@@ -82,10 +89,19 @@ def test_lessons_with_widgets_are_exercised():
         assert shows_widget == bool(lesson.interactions), lesson.relpath
 
 
-def stored_images(relpath: str) -> int:
-    """How many images the stored (nbval-checked) run shows outside widgets."""
+def stored_images(relpath: str, live: bool) -> int:
+    """How many images the stored run shows outside widgets. Run live, a widget draws its picture
+    inside itself; opened as stored, the widget's static picture (PNG) is shown instead."""
     nb = json.loads((NOTEBOOKS / relpath).read_text())
-    return sum(1 for c in nb["cells"] for o in c.get("outputs", []) if "image/png" in o.get("data", {}))
+    return sum(1 for c in nb["cells"] for o in c.get("outputs", []) if "image/png" in o.get("data", {})
+               and not (live and WIDGET_VIEW in o["data"]))
+
+
+def solution_source(exercise_id: str, relpath: str) -> str:
+    """The worked solution of a checked exercise, from the solutions edition."""
+    nb = json.loads((ROOT / "solutions" / relpath).read_text())
+    return next("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"
+                and f'check_exercise("{exercise_id}"' in "".join(c["source"]) and "".join(c["source"]).startswith("# Solution"))
 
 
 @pytest.fixture(scope="module")
@@ -144,7 +160,7 @@ def test_notebook_in_jupyterlab(lab, browser, artifacts, lesson):
         shown = nb.rendered()
         assert shown["errors"] == [], shown["errors"]
         assert shown["undecoded_images"] == 0, "an image output did not decode in the browser"
-        assert shown["images"] == stored_images(lesson.relpath), \
+        assert shown["images"] == stored_images(lesson.relpath, live=bool(lesson.interactions)), \
             "the browser shows a different number of plots than the stored run"
         assert shown["broken_widgets"] == [], shown["broken_widgets"]
         page.screenshot(path=str(artifacts / f"{stem}.png"))
@@ -172,14 +188,23 @@ def test_notebook_in_jupyterlab(lab, browser, artifacts, lesson):
                     nb.click_button(cell, step.target)
                 elif step.action == "type":
                     nb.type_text(cell, step.target, step.option)
+                elif step.action == "pick":
+                    nb.pick(cell, step.target)
                 else:
                     nb.choose(cell, step.target, step.option)
                 after = nb.wait_for_change(cell, before)
                 cell.screenshot(path=str(artifacts / f"{stem}-widget-{step.slug}.png"))
+                if step.expect:
+                    assert any(step.expect in t for t in json.loads(after)["text"]), (step, after)
                 before = after
             assert nb.rendered()["errors"] == []
             if lesson.audio:
                 assert nb.rendered()["audio"] >= 1, "no playable audio element in the widget"
+        if lesson.exercise:
+            # the learner writes the function over the stub and runs the cell: the checker answers
+            marker = f'check_exercise("{lesson.exercise}"'
+            printed = nb.submit_exercise(marker, solution_source(lesson.exercise, lesson.relpath))
+            assert printed.startswith("✓"), f"the checker did not accept the worked solution: {printed!r}"
         assert messages == [], f"JavaScript errors in the page: {messages}"
     finally:
         if nb is not None:

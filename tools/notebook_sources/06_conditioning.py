@@ -14,8 +14,10 @@
 # - sentiment-conditioned generation (감정 조건 생성): generate candidates, keep those a classifier
 #   (분류기) labels as asked, and measure the acceptance rate (수락률)
 # - stopping and length (정지 조건과 길이): max new tokens, stop strings, end-of-sequence (EOS)
+# - (exercise 3) classifier-free guidance (분류기 없는 가이던스) on next-token logits: with and without the
+#   condition, then push past it
 #
-# Runs in about 20 s on a 2-core CPU.
+# Runs in about 20 s on a 2-core CPU. Korean terms: [glossary · 용어집](https://github.com/{{REPO}}/blob/main/docs/glossary.md).
 
 # %%
 # Setup: on Colab this fetches the workbook's helpers; on your machine it does nothing extra.
@@ -54,6 +56,11 @@ judge = cu.load_pipeline("sentiment")
 # The same half-sentence, after three different prefixes. We add up the probability of seven
 # positive and seven negative adjectives as the next token. (One forward pass per prefix, no
 # sampling: these numbers are the same on every run.)
+#
+# **Predict first (먼저 예측하기):** after the negative prefix, does *every* negative word get more likely and
+# every positive word less likely? After the positive prefix, does every positive word gain? And will any
+# of these 14 words be the single most likely next token? Write your guesses down, then run the next three
+# cells.
 
 # %%
 BASE = "My review in one word: the film was"
@@ -89,7 +96,7 @@ cu.expect("the negative prefix more than doubles the negative words' probability
           mass["negative prefix"][1] > 2 * mass["no prefix"][1])
 
 # %% [markdown]
-# Left: the sums printed above. Middle and right: each word on its own. The negative prefix
+# **Check your prediction.** Left: the sums printed above. Middle and right: each word on its own. The negative prefix
 # raises every negative word (" terrible" about tenfold) and lowers every positive one. The
 # positive prefix's gain comes mostly from " amazing", with " great" and " good"; " brilliant"
 # even falls, so a shift is a change of the whole distribution, not of every word alike. None of
@@ -150,6 +157,10 @@ plt.show()
 #
 # Examples in the prompt tell the model the *format* of the answer. We ask for the sentiment of
 # six reviews, as the next word after "Sentiment:", with no examples and with four.
+#
+# **Predict first (먼저 예측하기):** without examples, will " positive" or " negative" get more than half of
+# the probability of the next word after "Sentiment:"? With four examples? And which matters more
+# here: the model *knowing* sentiment, or knowing what kind of word to write?
 
 # %%
 REVIEWS = [("I loved this phone, it works perfectly.", "positive"),
@@ -179,6 +190,15 @@ for name, shots in [("zero-shot", ""), ("4-shot", SHOTS)]:
 # Self-check: with examples, the model answers in the asked format far more often.
 cu.expect("with 4 examples the label words become the likely next token (p > 0.5); without, not",
           few_shot["4-shot"][1] > 0.5 > few_shot["zero-shot"][1])
+
+# %% [markdown]
+# **Check your prediction.** Without examples the two label words get only a small share of the
+# probability (the p printed above): the model has no idea that one word, " positive" or " negative",
+# is expected, and would rather continue with something else. Four examples make them the likely
+# next word. Nothing was learned: the weights are the same; the examples are part of the condition
+# and show the *format* of the answer. Compare the two accuracies printed above: they only ask which
+# of the two label words is more likely, and the model could already tell the reviews apart that way
+# without examples. What the examples added is the format, not knowledge of sentiment.
 
 # %% [markdown]
 # ## 5. Sentiment-conditioned generation (감정 조건 생성) with a judge
@@ -288,6 +308,28 @@ conditioning_playground(model, tok, "Describe your weekend.")
 #
 # 1. Write your own prefix for `BASE` that makes " boring" more likely than " great". Measure it.
 # 2. From the "no instruction" candidates of section 5, which would a "neutral" request keep?
+# 3. **Checked exercise: classifier-free guidance (분류기 없는 가이던스) on next-token logits.** A condition
+#    changes the logits; guidance pushes *further* in the direction the condition moved them. Run the
+#    model with the condition (logits `cond`) and without it (`uncond`), then
+#    `guided_logits(cond, uncond, scale)` = uncond + scale · (cond − uncond). The scale γ is what
+#    transformers calls `guidance_scale`: γ = 1 gives the conditional logits, γ = 0 the unconditional
+#    ones, γ > 1 follows the condition harder (lesson 07 writes the same formula for images with
+#    w = γ − 1). The checker compares your function with transformers' own
+#    `ClassifierFreeGuidanceLogitsProcessor`. Then try it on section 2: the negative prefix as the
+#    condition, no prefix as the unconditional input, γ = 0, 1, 2 and 4. Which words come out on top?
+
+# %%
+# Exercise 3: write guided_logits, then run this cell; the checker answers ✓ or says what to fix.
+from course_utils.learn.exercise import check_exercise
+
+
+def guided_logits(cond, uncond, scale):
+    """cond, uncond: next-token logits with and without the condition (tensors of the same shape).
+    Returns uncond + scale * (cond - uncond): scale 1 = the conditional logits, 0 = the unconditional ones."""
+    raise NotImplementedError   # your code here
+
+
+check_exercise("06.guidance", guided_logits)
 
 # %%
 # Solution 1
@@ -303,6 +345,43 @@ kept = [text for text, label in judged["no instruction"] if label == "neutral"]
 print(f"acceptance rate for 'neutral': {len(kept) / len(judged['no instruction']):.2f} ({len(kept)} of {len(judged['no instruction'])})")
 for text in kept[:5]:
     print("  -", text[:100])
+
+# %%
+# Solution 3
+def guided_logits(cond, uncond, scale):
+    return uncond + scale * (cond - uncond)   # the difference the condition makes, scaled, on top of uncond
+
+
+check_exercise("06.guidance", guided_logits)
+
+# %%
+# Solution 3 (continued): guidance on section 2's logits (one forward pass each, cached: the same on every run)
+cond = G.next_token_distribution(model, tok, PREFIXES["negative prefix"] + BASE)
+uncond = G.next_token_distribution(model, tok, BASE)
+guided = {}
+for scale in (0, 1, 2, 4):
+    guided[scale] = p = S.to_probs(guided_logits(cond, uncond, scale))
+    top = ", ".join(repr(tok.decode([int(i)])) for i in p.topk(3).indices)
+    print(f"γ = {scale}: p(negative word) = {float(p[neg_ids].sum()):.3f}, p(positive word) = "
+          f"{float(p[pos_ids].sum()):.3f}; most likely: {top}")
+cu.expect("γ = 2 gives the 7 negative words more probability than the plain conditional model (γ = 1)",
+          guided[2][neg_ids].sum() > guided[1][neg_ids].sum())
+# γ = 0 is the model without prefix, γ = 1 the model with it. At γ = 2 the top tokens are harsh judgements
+# the prefix made more likely; at γ = 4 the push is so strong that a few such words take almost all the
+# probability and even the 7 listed negative words fall towards 0: too much guidance overshoots.
+
+# %% [markdown]
+# ## Quiz (퀴즈)
+#
+# Seven questions on this lesson. Choose an answer and press **Check**, or call
+# `answer("06", question, reply)` from `course_utils.learn.quiz`: every answer, right or wrong,
+# comes with its explanation.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+# (it displays a widget: its view is not stable text)
+from course_utils.widgets.quiz import show_quiz
+show_quiz("06")
 
 # %% [markdown]
 # ## Summary
@@ -320,3 +399,5 @@ for text in kept[:5]:
 #   positive were judged positive far more often than those asked to be negative (the claims in
 #   section 5). The beach topic is positive already, so asking for "positive" adds little.
 # - Stopping: max_new_tokens, stop strings and EOS each ended the text where expected.
+# - Classifier-free guidance (exercise 3): uncond + γ·(cond − uncond) on next-token logits; γ = 1 is the
+#   conditional model, larger γ exaggerates whatever the condition changed.

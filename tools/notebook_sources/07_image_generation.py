@@ -13,7 +13,7 @@
 #
 # We train everything here, on the 1,797 handwritten 8×8 digits that ship with scikit-learn: the
 # whole notebook runs in about 30 s on a 2-core CPU. The same ideas run Stable Diffusion; its
-# code is at the end (online + GPU only).
+# code is at the end (online + GPU only). Korean terms: [glossary · 용어집](https://github.com/{{REPO}}/blob/main/docs/glossary.md).
 
 # %%
 # Setup: on Colab this fetches the workbook's helpers; on your machine it does nothing extra.
@@ -234,6 +234,46 @@ _ = cu.claim("mean pixel distance between the images of seed 1 and seed 2 (pixel
              (same_a - other).norm(dim=1).mean(), at_least=1.5)
 
 # %% [markdown]
+# **Fewer sampling steps.** The sampler does not have to visit all 200 noise levels: it can jump
+# several at once (`n_steps`), one network call per visited level.
+#
+# **Predict first (먼저 예측하기):** same prompt, same seed, 200, 50 and 10 steps. Will the 10-step images
+# (a) still be noisy, since only a twentieth of the steps removed noise, (b) be exactly the 200-step
+# images, only faster, or (c) be finished digits that differ from the 200-step ones in detail?
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+# measured: samples, the judge's readings and timings differ across CPUs and torch versions
+by_steps = {}
+for steps in (200, 50, 10):
+    t0 = time.perf_counter()
+    by_steps[steps] = diffusion.sample(t2d.model, schedule, 8, cond=cond7, guidance=2.0, seed=1, clip=(-1, 1),
+                                       n_steps=steps).x
+    print(f"{steps:3d} steps: {time.perf_counter() - t0:.2f} s, the judge reads {judge.predict(by_steps[steps]).tolist()}")
+fig = digits.image_grid_figure(torch.cat(list(by_steps.values())), ncols=8,
+                               titles=[f"{s} steps" for s in by_steps for _ in range(8)],
+                               title="'a handwritten seven', seed 1: 200, 50 and 10 sampling steps")
+display(fig)
+
+# %%
+# Self-check: 200 steps is the full sampler (the seed-1 images above, exactly); fewer steps visit fewer levels,
+# from the same starting noise, and end at a different image.
+assert torch.equal(by_steps[200], same_a)
+assert [len(diffusion.sampling_timesteps(200, s)) for s in (200, 50, 10)] == [200, 50, 10]
+assert not torch.equal(by_steps[10], by_steps[200])
+print("noise levels visited:", {s: len(diffusion.sampling_timesteps(200, s)) for s in by_steps})
+
+# %% [markdown]
+# **Check your prediction.** Fewer steps leave no noise behind: each step jumps from its noise level
+# straight to the next one visited (with $\bar\alpha$, the closed form of section 2 connects any two
+# levels), and the last step always ends at level 0. What changes is the path: 10 steps call the
+# network 20 times less often (the times printed above), and from the same starting noise they
+# reach images that differ in detail, because the sampler's fresh noise enters at other moments.
+# For these tiny 8×8 digits the judge's readings above barely change; exercise 1 measures it over
+# 40 prompts. Large images are less forgiving: Stable Diffusion usually takes tens of steps, unless
+# it is distilled for a few, like sd-turbo in section 11.
+
+# %% [markdown]
 # ## 7. Classifier-free guidance (분류기 없는 가이던스)
 #
 # The network can predict the noise with the prompt ($\varepsilon_c$) and without it
@@ -244,6 +284,9 @@ _ = cu.claim("mean pixel distance between the images of seed 1 and seed 2 (pixel
 # w = 0 is the plain conditional model; larger w follows the prompt harder. (In `diffusers`,
 # `guidance_scale` = 1 + w, so Stable Diffusion's usual 7.5 is w = 6.5.) Same seed, four weights
 # (one prompt, 8 samples per weight: a look, not yet a measurement; section 8 measures):
+#
+# **Predict first (먼저 예측하기):** what will the row w = 0 show: random digits (no guidance, so no
+# prompt?), pure noise, or threes? And what changes as w grows to 6?
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -256,6 +299,14 @@ for w, x in zip(ws, rows):
 fig = digits.image_grid_figure(torch.cat(rows), ncols=8, titles=[f"w={w}" for w in ws for _ in range(8)],
                                title="'draw the number 3', same seed, guidance weight w per row")
 display(fig)
+
+# %% [markdown]
+# **Check your prediction.** w = 0 does not switch the prompt off: the formula gives ε = ε_c, the plain
+# conditional model, which already draws what the prompt asks for (the judge's readings of the w = 0
+# row are printed above). Switching the prompt off would be ε = ε_u. Guidance pushes further in the
+# direction the prompt moved the prediction, so as w grows the samples follow the prompt more
+# reliably and look more alike. Eight samples of one prompt cannot show by how much; section 8
+# measures it.
 
 # %% [markdown]
 # ## 8. Measured, not eyeballed: obedience and diversity against guidance
@@ -437,6 +488,48 @@ _ = cu.claim("guidance w = 2 raises the agreement of the new wording over w = 0 
              agree_mine[2.0] - agree_mine[0.0], at_least=0.1)
 
 # %% [markdown]
+# **3. Checked exercise: forward noising (순방향 노이즈) by hand.** Write `add_noise(x0, noise, t, betas)`,
+# the jump of section 2 for a batch: $x_t = \sqrt{\bar\alpha_t}\,x_0 + \sqrt{1-\bar\alpha_t}\,\varepsilon$.
+# `x0` and `noise` have shape (B, D); `t` holds one step per row (shape (B,), counted from 0);
+# `betas` is the schedule's β (shape (T,), like `schedule.betas`): compute $\bar\alpha$ from it yourself.
+# The checker compares your function with the course's `diffusion.q_sample` (diffusers'
+# `DDPMScheduler.add_noise` computes the same) and says what went wrong.
+
+# %%
+# Exercise 3: write add_noise, then run this cell; the checker answers ✓ or says what to fix.
+from course_utils.learn.exercise import check_exercise
+
+
+def add_noise(x0, noise, t, betas):
+    """x0, noise: (B, D); t: (B,) step indices from 0; betas: (T,). Returns x_t, shape (B, D)."""
+    raise NotImplementedError   # your code here
+
+
+check_exercise("07.add_noise", add_noise)
+
+# %%
+# Solution
+def add_noise(x0, noise, t, betas):
+    alpha_bar = torch.cumprod(1 - betas, dim=0)[t][:, None]   # ᾱ_t: signal left after steps 0..t, one per row (B, 1)
+    return alpha_bar.sqrt() * x0 + (1 - alpha_bar).sqrt() * noise
+
+
+check_exercise("07.add_noise", add_noise)
+
+# %% [markdown]
+# ## Quiz (퀴즈)
+#
+# Seven questions on this lesson. Choose an answer and press **Check**, or call
+# `answer("07", question, reply)` from `course_utils.learn.quiz`: every answer, right or wrong,
+# comes with its explanation.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+# (it displays a widget: its view is not stable text)
+from course_utils.widgets.quiz import show_quiz
+show_quiz("07")
+
+# %% [markdown]
 # ## Summary
 #
 # What this notebook showed (the ✓ claim lines above check each measured conclusion on every run):
@@ -446,5 +539,5 @@ _ = cu.claim("guidance w = 2 raises the agreement of the new wording over w = 0 
 # - **Text conditioning is real**: prompts become 384-number unit vectors from the pretrained MiniLM encoder; "a cat" is far from every digit prompt, but similarity follows the wording as much as the digit ("a handwritten seven" is closer to "a handwritten one" than to "7").
 # - **Classifier-free guidance** raised the independent judge's agreement with the asked digit by at least 0.15 from w = 0 to w = 2, to at least 0.9 (chance: 0.10), held-out wordings included (at least 0.85), and lowered diversity: samples of one prompt get more alike from w = 0 to w = 4.
 # - A prompt that names no digit gets an honest report (low similarity, a mix of digits: a clearly higher label entropy than a digit prompt); an empty prompt is refused with a message.
-# - Fewer sampling steps are much faster and, for these tiny images, barely worse (exercise 1).
+# - Fewer sampling steps are much faster and, for these tiny images, barely worse (exercise 1): the sampler jumps between noise levels with the same $\bar\alpha$ as forward noising, which you wrote yourself in exercise 3.
 # - Stable Diffusion (sd-turbo via `diffusers`) does the same on a GPU, with seed and guidance as the knobs (online + GPU only).

@@ -3,7 +3,7 @@
 #
 # [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/{{REPO}}/blob/main/notebooks/week4/09_genai_in_practice.ipynb)
 #
-# Lists of "why generative AI is hard" are easy to read and easy to forget. Here every item on the
+# Lists of "why generative AI (생성형 AI) is hard" are easy to read and easy to forget. Here every item on the
 # list is a small experiment that you run, with a number or a plot at the end.
 #
 # **What you will learn**
@@ -15,7 +15,7 @@
 # - mode collapse (모드 붕괴, "모델 붕괴"): a GAN that covers only some of its data, next to a diffusion model that covers all of it;
 # - why you use a pretrained model first (사전 학습 모델 먼저) and start small (작게 시작해서 확장).
 #
-# Time on a 2-core CPU: about 1 minute (two dozen tiny training runs of a few seconds each).
+# Time on a 2-core CPU: about 1 minute (two dozen tiny training runs of a few seconds each). Korean terms: [glossary · 용어집](https://github.com/{{REPO}}/blob/main/docs/glossary.md).
 
 # %%
 # Setup: on Colab this fetches the workbook's helpers; on your machine it does nothing extra.
@@ -78,6 +78,11 @@ tok = lm.train_bpe_tokenizer(train_text, vocab_size=1000)
 train_ids, val_ids = lm.encode(tok, train_text), lm.encode(tok, val_text)
 print(f"training text: {len(train_text):,} characters = {len(train_ids):,} tokens; held out: {len(val_ids):,} tokens")
 
+# %% [markdown]
+# **Predict first (먼저 예측하기):** the five runs below differ only in their training data. Which
+# one ends with the lowest held-out loss? And for the 5 % run: will its training loss end above,
+# about equal to, or far below its held-out loss? Write your answers down, then run the next cell.
+
 # %%
 # NBVAL_IGNORE_OUTPUT
 # measured: training losses differ across CPUs, torch versions and seeds; the claims below check them
@@ -105,7 +110,8 @@ for name, (model, log) in data_runs.items():
     print(f"{name:<26}{len(data_versions[name]):>8,}{log.eval_train_loss[-1]:>12.2f}{log.final_val_loss:>15.2f}")
 
 # %% [markdown]
-# Look at the two loss columns. With 5 % of the data the model sees the same few thousand tokens
+# **Check your prediction.** The clean 100 % run ends lowest, and the 5 % run's training loss
+# ends far below its held-out loss (the claims below check both). Look at the two loss columns. With 5 % of the data the model sees the same few thousand tokens
 # again and again: its *training* loss is far below its held-out loss (it memorises instead
 # of generalising: 과적합, overfitting). Shuffled words keep every word but teach no order;
 # noisy letters teach wrong spellings. Both do worse on clean text than the clean 100 %.
@@ -337,6 +343,11 @@ print("filter behaves as described, false positives included")
 # parameter: 16 bytes per parameter (in fp32, and also in the usual mixed precision, which keeps an
 # fp32 master copy), plus the **activations** saved for the backward pass, which grow with batch
 # size and sequence length.
+#
+# **Predict first (먼저 예측하기):** GPT-2 small has 124 M parameters; its fp32 weights take under
+# half a GiB. Does *training* it with Adam on batches of 8 × 1,024 tokens fit the 15 GiB of a
+# free Colab T4? And which part of the memory is largest: weights, gradients, optimizer state or
+# activations? Then run the next two cells.
 
 # %%
 from course_utils.training import costs
@@ -363,6 +374,10 @@ ax.legend(fontsize=7, ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.45))
 plt.show()
 
 # %% [markdown]
+# **Check your prediction.** It fits, just: 12.9 GiB, and most of it is activations (11.1 GiB);
+# weights, gradients and Adam's state together are 1.8 GiB (16 bytes per parameter). The
+# activations grow with the batch: at batch 16 they double and the total, 24 GiB, no longer fits.
+#
 # **Compute.** Training takes about 6 × N × D floating-point operations (FLOPs) for N parameters and D
 # tokens (2 per parameter per token forward, 4 backward). Our own runs above give a measured speed
 # for this CPU; the GPUs' speeds are their datasheet peaks times an assumed utilisation, and their
@@ -517,6 +532,9 @@ _ = cu.claim("held-out loss at lr 3e-2 with 1 warm-up step minus with 20", bw_ru
 # least 1 % of the samples land within 0.15 of its centre (3 standard deviations of a cluster);
 # "effective modes" says how evenly the samples spread over the modes (8 = perfectly even, 1 = all
 # in one).
+#
+# **Predict first (먼저 예측하기):** after 1,000 training steps, how many of the 8 modes will the
+# GAN cover? And the diffusion model trained on the same ring, two cells below? Then run both cells.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -574,6 +592,10 @@ for name, cov in results.items():
     print(f"{name:<10} {cov}; samples per mode: {cov.counts}")
 
 # %% [markdown]
+# **Check your prediction.** The diffusion model covers all 8 modes (the claims below check it in
+# every run); the GAN's count depends on the run, and its effective modes show how unevenly it
+# spreads its samples even over the modes it does reach.
+#
 # One run of each proves little: a GAN's outcome depends on luck. **What helps?** Remedies for GANs
 # exist (different losses, noise added to the discriminator's inputs, a smaller learning rate, and
 # more elaborate ones such as minibatch discrimination). We try two simple ones, and repeat every
@@ -687,6 +709,161 @@ rows3 = probes.group_probe(llm.model, llm.tokenizer, ["nurse", "engineer", "teac
 print(probes.format_probe(rows3, group="they"))
 
 # %% [markdown]
+# **4. Checked exercise: corrupt data on purpose.** Section 1 made data worse letter by letter.
+# Write `corrupt(texts, fraction, seed)`, which makes it worse word by word: of the N words of all
+# the texts together, exactly round(fraction × N), at positions chosen at random, are each replaced
+# by a *different* word drawn at random from the texts' own vocabulary. It returns a new list (the
+# clean texts stay as they were), keeps every text's number of words, and gives the same result for
+# the same seed. Run the cell: the checker tries it on small texts and tells you what went wrong.
+
+# %%
+# Exercise 4: write corrupt, then run this cell; the checker answers ✓ or says what to fix.
+import random
+
+from course_utils.learn.exercise import check_exercise
+
+
+def corrupt(texts, fraction, seed):
+    """texts: a list of strings. Returns a NEW list of the same length in which exactly round(fraction × N)
+    of the N words of all texts (words as str.split() gives them), at random positions, are each replaced by a
+    different word drawn at random from the vocabulary (every word that occurs in texts), joined with single
+    spaces. The same seed gives the same result; the list passed in stays as it was."""
+    raise NotImplementedError   # your code here
+
+
+check_exercise("09.corrupt", corrupt)
+
+# %%
+# Solution 4
+def corrupt(texts, fraction, seed):
+    rng = random.Random(seed)                                 # our own generator: reproducible, global stream untouched
+    words = [t.split() for t in texts]                        # new lists: the texts passed in stay as they were
+    vocabulary = sorted({w for ws in words for w in ws})      # sorted: a set's order can change between runs
+    positions = [(i, j) for i, ws in enumerate(words) for j in range(len(ws))]
+    for i, j in rng.sample(positions, round(fraction * len(positions))):   # exactly that many, no position twice
+        new = rng.choice(vocabulary)
+        while new == words[i][j]:                             # a replacement must change the word
+            new = rng.choice(vocabulary)
+        words[i][j] = new
+    return [" ".join(ws) for ws in words]
+
+
+check_exercise("09.corrupt", corrupt)
+
+# %% [markdown]
+# **5. Checked exercise: cost by hand.** Write `cost_estimate(n_params, n_tokens, bits)`, which
+# returns two numbers: the FLOPs to train a model of `n_params` parameters on `n_tokens` tokens
+# (section 4's rule of thumb), and the bytes its weights take at `bits` bits per weight (32 for
+# fp32, 16 for fp16, 8 for int8, 4 for int4). The checker compares it with `course_utils.training.costs`.
+
+# %%
+# Exercise 5: write cost_estimate, then run this cell; the checker answers ✓ or says what to fix.
+def cost_estimate(n_params, n_tokens, bits):
+    """Returns (training FLOPs, bytes of the weights at `bits` bits per weight)."""
+    raise NotImplementedError   # your code here
+
+
+check_exercise("09.cost", cost_estimate)
+
+# %%
+# Solution 5
+def cost_estimate(n_params, n_tokens, bits):
+    flops = 6 * n_params * n_tokens       # 2 FLOPs per parameter per token forward, 4 backward
+    weight_bytes = n_params * bits / 8    # 8 bits make a byte
+    return flops, weight_bytes
+
+
+check_exercise("09.cost", cost_estimate)
+
+# %%
+# Solution check: the same numbers as section 4's table for GPT-2 small at 20 tokens per parameter.
+flops_g2, bytes_g2 = cost_estimate(g2.n_params, costs.chinchilla_tokens(g2.n_params), 16)
+assert math.isclose(flops_g2, est["flops"]) and bytes_g2 == costs.weights_memory_bytes(g2.n_params, "fp16")
+print(f"GPT-2 small: {flops_g2:.3g} FLOPs to train, {bytes_g2 / costs.GiB:.2f} GiB of fp16 weights")
+
+# %% [markdown]
+# **6. Data quality (데이터 품질).** Replace 20 % of the words of the training text with your
+# `corrupt`, train the same tiny GPT for the same 120 steps, and compare its held-out loss (on the
+# clean held-out text) with the clean run and with section 1's 20 % letter noise. Which of the two
+# kinds of damage hurts more, and why?
+
+# %%
+# Solution 6
+# NBVAL_IGNORE_OUTPUT
+# measured: a training run; its loss differs across CPUs, torch versions and seeds
+word_noise = "\n".join(corrupt(train_text.split("\n"), 0.2, seed=SEED))
+word_log = train_tiny(lm.encode(tok, word_noise))[1]
+print(f"held-out loss after {STEPS} steps: clean {val['100 %']:.2f}, 20 % of the words replaced "
+      f"{word_log.final_val_loss:.2f}, 20 % letter noise {val['100 %, 20 % letter noise']:.2f}")
+
+# %%
+# Solution check: the answer to exercise 6 (a large margin on every run we made; no band is claimed).
+cu.expect("20 % replaced words end above the clean text's held-out loss and below 20 % letter noise's",
+          val["100 %"] < word_log.final_val_loss < val["100 %, 20 % letter noise"])
+
+# %% [markdown]
+# *Answer.* Both kinds of damage cost held-out loss, and the letter noise costs more. A replaced
+# word is still a real, correctly spelled word of the Bible; only its place is wrong. Noise of
+# 20 % of the *letters* touches far more words: a four-letter word survives with probability
+# 0.8⁴ ≈ 0.41, so most words get at least one wrong letter, and a misspelt word falls apart into
+# rare tokens the clean text never uses. How much of the data is damaged depends on the unit you
+# damage, not only on the percentage.
+#
+# **7. Mode collapse (모드 붕괴) in numbers.** Without training anything, place 1,000 points
+# exactly on the ring's centres (`centers`): (a) 500 on each of two centres; (b) 930 on one centre
+# and 10 on each of the other seven. Predict `modes_covered` and `effective_modes` for both, then
+# check with `gan.mode_coverage`. Which number shows that (b) has collapsed?
+
+# %%
+# Solution 7
+two_modes = centers[[0] * 500 + [4] * 500]
+lopsided = centers[[0] * 930 + [m for m in range(1, 8) for _ in range(10)]]
+for name, pts in [("(a) 500 on each of 2 centres", two_modes), ("(b) 930 on one, 10 on each other", lopsided)]:
+    print(f"{name:<34} {gan.mode_coverage(pts, centers)}")
+
+# %% [markdown]
+# *Answer.* (a) covers 2 modes with 2.0 effective modes: an honest count of a collapse. (b)
+# "covers" all 8, since each centre holds at least 1 % of the samples (10 of 1,000), but its
+# effective modes, exp(entropy) = 1.5, say that almost everything sits in one mode. A count of
+# modes hides a collapse that a spread measure reveals; that is why section 6 reports both.
+#
+# **8. Start small (작게 시작해서 확장).** Section 5's learning-rate sweep trained the tiny GPT
+# four times for 80 steps. With 6 × N × D, what did the whole sweep cost in FLOPs? What would the
+# same four runs cost for GPT-2 small, each trained to 20 tokens per parameter, in hours and
+# dollars on an H100 (`costs.H100`)? How many tiny sweeps fit into a single GPT-2 small run?
+
+# %%
+# Solution 8
+tiny_sweep = sum(costs.training_flops(tiny.n_params, log.tokens_seen) for log in lr_runs.values())
+one_g2_run = costs.training_flops(g2.n_params, costs.chinchilla_tokens(g2.n_params))
+sweep_hours = costs.training_hours(4 * one_g2_run, costs.H100.flops_per_second)
+print(f"tiny sweep: 4 runs of {lr_runs[3e-3].tokens_seen:,} tokens, {tiny_sweep:.3g} FLOPs")
+print(f"the same sweep on GPT-2 small: {4 * one_g2_run:.3g} FLOPs = {sweep_hours:.1f} hours, "
+      f"${sweep_hours * costs.H100.usd_per_hour:.0f} on an H100")
+print(f"one GPT-2 small run costs as much as {one_g2_run / tiny_sweep:,.0f} tiny sweeps")
+
+# %% [markdown]
+# *Answer.* The printed numbers are exact (the token counts and parameter counts are fixed).
+# The tiny sweep costs a vanishing fraction of a single GPT-2 small run, a few seconds on a
+# CPU, yet it showed what a sweep shows: too small barely moves, too large stalls, far too large
+# diverges. So you find the range and the failure modes on the small model, then spend the large
+# budget on a few runs near the good value (the best learning rate shifts somewhat with size, so
+# check a couple of neighbours) instead of sweeping at full size.
+
+# %% [markdown]
+# ## Quiz (퀴즈)
+#
+# Eight questions on this lesson. Choose an answer and press **Check**, or call
+# `answer("09", question, reply)` from `course_utils.learn.quiz`: every answer, right or wrong,
+# comes with its explanation.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+# (it displays a widget: its view is not stable text)
+from course_utils.widgets.quiz import show_quiz
+show_quiz("09")
+
+# %% [markdown]
 # ## Summary
 #
 # Each line names what your run measured above; the bands are the ones the claims check.
@@ -713,3 +890,7 @@ print(probes.format_probe(rows3, group="they"))
 #   its samples more evenly than the plain GAN and than each remedy; a lower learning rate helped the
 #   GAN most.
 # - **Workflow**: try a pipeline → fine-tune a small model → scale up.
+# - **Exercises**: corrupting data word by word (checked: exact count, reproducible seed), FLOPs and
+#   weight bytes by hand (6 × N × D, bits / 8), a count of modes that hides a collapse which effective
+#   modes reveal, and a learning-rate sweep on the tiny model that costs a vanishing fraction of one
+#   GPT-2 small run.
