@@ -34,7 +34,25 @@ def test_pyproject_bounds_agree():
         assert Version(version) == bounds[name.lower()], f"pyproject {name}>={version} vs requirements.txt"
 
 
-def test_run_sh_default_torch_is_the_bound():
-    run = (ROOT / "scripts" / "run.sh").read_text(encoding="utf-8")
+def test_run_py_default_torch_is_the_bound():
+    run = (ROOT / "scripts" / "run.py").read_text(encoding="utf-8")
     torch_bound = specs("requirements.txt", ">=")["torch"]
     assert set(re.findall(r"torch>=([0-9.]+)", run)) == {str(torch_bound)}
+
+
+def test_the_entry_point_works_without_bash():
+    """run.sh only hands over to run.py, the entry point Windows learners call directly; run.py
+    reaches nothing POSIX-only (no bin/ paths, no uid) unguarded."""
+    sh = [line for line in (ROOT / "scripts" / "run.sh").read_text(encoding="utf-8").splitlines()
+          if line.strip() and not line.startswith("#")]
+    assert sh[-1] == 'exec "${PYTHON:-python3}" scripts/run.py "$@"'
+    py = (ROOT / "scripts" / "run.py").read_text(encoding="utf-8")
+    assert 'Scripts/python.exe' in py and "os.pathsep" in py
+    assert "os.getuid" not in py.replace('hasattr(os, "getuid") and os.getuid()', "")
+
+
+def test_the_entry_point_refuses_an_unknown_command():
+    import subprocess
+    import sys
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "run.py"), "tset"], capture_output=True, text=True)
+    assert done.returncode == 2 and "usage: python scripts/run.py [lab|test|setup]" in done.stderr
