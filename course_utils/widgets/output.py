@@ -70,6 +70,21 @@ def first_state(widget) -> dict:
     return {"text": "".join(texts).strip(), "png": png, "html": html}
 
 
+def settings_html(widget, hint: str) -> str:
+    """The controls of a widget that has drawn nothing yet, as a small HTML table, and what to try."""
+    import html
+
+    rows, stack = [], [widget]
+    while stack:
+        w = stack.pop(0)
+        if getattr(w, "description", "") and hasattr(w, "value") and not isinstance(w, W.Output):
+            rows.append(f"<tr><td>{html.escape(str(w.description))}</td><td>{html.escape(str(w.value))}</td></tr>")
+        elif isinstance(w, W.Button):
+            rows.append(f"<tr><td colspan='2'><b>[{html.escape(w.description)}]</b></td></tr>")
+        stack.extend(getattr(w, "children", ()))
+    return f"<table>{''.join(rows)}</table><p><i>An interactive widget: run the notebook to use it. {html.escape(hint)}</i></p>"
+
+
 class Previewed(W.VBox):
     """A widget box whose display also carries a static picture of its first state.
 
@@ -91,6 +106,8 @@ class Previewed(W.VBox):
             bundle["image/png"] = state["png"]
         elif state["html"] is not None:
             bundle["text/html"] = state["html"]
+        else:                                   # nothing drawn yet (it waits for a button): its settings
+            bundle["text/html"] = settings_html(self, self.hint)
         return bundle
 
     def _repr_mimebundle_(self, **kwargs):        # ipywidgets 8
