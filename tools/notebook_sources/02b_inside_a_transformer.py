@@ -39,8 +39,8 @@ SEED = cu.lesson_seed()
 # ## 1. Generative AI (생성형 AI), one map
 #
 # A **generative** model (the heart of **generative AI**, 생성형 AI) produces new data (text, images,
-# sound) that looks like the data it learned from, instead of only a label or a number. All of the kinds below are trained the same way at
-# heart: predict (or denoise) the next piece of the data, over and over, on a very large collection.
+# sound) that looks like the data it learned from, instead of only a label or a number. All of the
+# kinds below are trained the same way at heart: predict (or denoise) the next piece of the data, over and over, on a very large collection.
 #
 # | kind | famous systems | what goes in → what comes out | runs here, small and real |
 # |---|---|---|---|
@@ -125,8 +125,8 @@ assert (m["positions"], m["attention"]) == ("learned", "bidirectional")
 print("parts add up to num_parameters(); SmolLM2: rotary + causal + grouped-query; MiniLM: learned + bidirectional")
 
 # %% [markdown]
-# **Check your prediction.** Read the SmolLM2 table: the MLPs hold the most parameters, then the token embeddings (49,152
-# tokens × 576 numbers), then attention; norms are a rounding error. The head costs nothing: it *is*
+# **Check your prediction.** Read the SmolLM2 table: the MLPs hold the most parameters, then the
+# token embeddings (49,152 tokens × 576 numbers), then attention; norms are a rounding error. The head costs nothing: it *is*
 # the token-embedding matrix used a second time (**tied** weights). In MiniLM the token embeddings are
 # more than half of all parameters: a small model with a 30,522-token vocabulary spends most of its
 # budget on the vocabulary, not on the blocks.
@@ -202,8 +202,8 @@ assert enc_map[~anatomy.causal_mask(enc_map.shape[0]).numpy()].sum() > 0
 print("decoder: lower-triangular (each token sees itself and the past); encoder: both sides")
 
 # %% [markdown]
-# **Check your prediction.** The **decoder** (GPT-2, SmolLM2, Llama) uses a **causal mask**: scores above the diagonal are set to
-# −∞ before the softmax, so each token sees only itself and the tokens to its left. That is what
+# **Check your prediction.** The **decoder** (GPT-2, SmolLM2, Llama) uses a **causal mask**: scores
+# above the diagonal are set to −∞ before the softmax, so each token sees only itself and the tokens to its left. That is what
 # lets it be trained on "predict the next token" at every position at once, and then **generate**:
 # the future it may not see is exactly what it has to write. The **encoder** (BERT, RoBERTa, MiniLM)
 # attends in both directions, so every token's vector knows the whole sentence: the best reading for
@@ -300,8 +300,8 @@ attention_explorer({"SmolLM2 (decoder)": (smol.model, smol.tokenizer),
 # ## 7. Subword tokenizers (서브워드): why Korean costs more tokens
 #
 # A **subword** (서브워드) tokenizer cuts text into pieces between characters and words: frequent words
-# stay whole, rare ones are split into frequent pieces. Three real tokenizers: SmolLM2's **byte-level BPE** (49,152 pieces), MiniLM's **WordPiece** (30,522,
-# lower-cased) and a **BPE we train here** on the King James Bible (1,000 pieces, in a second).
+# stay whole, rare ones are split into frequent pieces. Three real tokenizers: SmolLM2's **byte-level
+# BPE** (49,152 pieces), MiniLM's **WordPiece** (30,522, lower-cased) and a **BPE we train here** on the King James Bible (1,000 pieces, in a second).
 # Byte-level BPE can write anything as bytes; WordPiece turns what it cannot cover into `[UNK]`.
 #
 # **Predict first (먼저 예측하기):** the same sentence in English and in Korean. Which one needs more

@@ -468,8 +468,9 @@ print(f"the 8B run needs {llama['flops'] / gpt2['flops']:,.0f} times the compute
 # %% [markdown]
 # ## Exercises
 #
-# **1.** Vocabulary size, a hyperparameter (하이퍼파라미터) of the tokenizer: train tokenizers with 500, 2,000 and 8,000 tokens on the first 300,000 training
-# characters. How many characters does a token cover on the held-out text?
+# **1.** Vocabulary size, a hyperparameter (하이퍼파라미터) of the tokenizer: train tokenizers with 500, 2,000
+# and 8,000 tokens on the first 300,000 training characters. How many characters does a token cover on
+# the held-out text?
 
 # %%
 # Solution
@@ -604,9 +605,11 @@ for name in guesses:
     right = sum(g == t for g, t in zip(guesses[name], targets))
     print(f"{name:>10}: {surprise[name]:.2f} nats per token (uniform guess {math.log(len(tok)):.2f}), "
           f"top guess right {right} of {len(targets)}")
-# The untrained model guesses arbitrary tokens and is as surprised as a uniform guess. The pretrained one never saw
-# this verse, yet its top guess is often right (compare the two counts): frequent words, word endings and word order
-# of the language, learned from raw text alone. That general knowledge is what later tasks build on.
+# The untrained model is exactly as surprised as a uniform guess, and its "top guess" is mostly the token it has just
+# read (its weights are random and small, so the residual path carries the input token's own embedding to the output
+# layer, which shares that embedding table). The pretrained one never saw this verse, yet its top guess is right far
+# more often (compare the two counts) and its surprise is far lower: frequent words, word endings and word order,
+# learned from raw text alone. That general knowledge is what later tasks build on.
 
 # %%
 # Solution check: what exercise 6 shows (random weights are no better than a uniform guess; pretraining made an
@@ -637,7 +640,7 @@ def short_run(lr, steps=40):
 
 lr_runs = {lr: short_run(lr) for lr in (1e-5, 3e-3, 1.0)}
 for lr, run in lr_runs.items():
-    print(f"learning rate {lr:<6g}: held-out loss {run.val_loss[0]:.2f} -> {run.final_val_loss:.2f} "
+    print(f"learning rate {lr!r:>6}: held-out loss {run.val_loss[0]:.2f} -> {run.final_val_loss:.2f} "
           f"(uniform guess {math.log(len(tok)):.2f})")
 fig, ax = plt.subplots(figsize=(6, 3.5))
 for lr, run in lr_runs.items():
@@ -647,7 +650,7 @@ ax.set(xlabel="step", ylabel="training loss (mean of 5 steps)", title="Same mode
 ax.legend(fontsize=8)
 plt.show()
 # 1e-5: every step is so small that 40 steps barely move the weights: the loss stays at the uniform guess.
-# 1.0: every step overshoots; the loss jumps around and ends no better than the uniform guess (or far worse).
+# 1.0: every step overshoots; the loss jumps around and ends around the uniform guess (or far above it).
 # 3e-3: the only one that learns. No formula gives this value: it is found by trying, which is why practitioners
 # tune hyperparameters on small, short runs before the expensive one (as 02b did for the model's width).
 

@@ -79,9 +79,9 @@ QUIZ = [
                "step downhill, it jumps past the valley."),
         Option("Nothing: AdamW adapts the step size, so the learning rate does not matter",
                "AdamW scales each step per weight, but the learning rate still sets how far every step goes."),
-        Option("The held-out loss ends no better than the uniform guess, or worse: the steps are far too large",
-               "Exercise 7 runs it: at 1.0 the loss stays at or above ln(vocabulary), at 1e-5 it barely moves, "
-               "and only the moderate rate learns.", correct=True),
+        Option("The held-out loss ends around the uniform guess or above it: the steps are far too large to settle",
+               "Exercise 7 runs it: at 1.0 the loss ends near ln(vocabulary) or far above it, at 1e-5 it barely "
+               "moves, and only the moderate rate learns.", correct=True),
         Option("The model overfits: the training loss falls and the held-out loss rises",
                "Overfitting needs learning first; with steps this large the training loss does not fall either."),
     )),
