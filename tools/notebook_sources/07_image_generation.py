@@ -30,7 +30,6 @@ device = cu.setup_lesson("07")   # mode (online/offline and why), device, seed, 
 SEED = cu.lesson_seed()          # 0 here; the experiments below take their seeds from it
 
 # %%
-# %matplotlib inline
 import time
 
 import matplotlib.pyplot as plt

@@ -3,18 +3,21 @@
 #
 # [![Open in Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/{{REPO}}/blob/main/notebooks/week4/08_audio_generation.ipynb)
 #
+# After text (lessons 05–06) and images (07), the third kind of generative AI (생성형 AI) in this course:
+# sound, here music; the same ideas make speech (음성).
+#
 # **What you will learn**
 # - sound as data (소리 데이터): a waveform, its sample rate (샘플링 레이트) and a spectrogram (스펙트로그램)
 # - timbre (음색): why the same note sounds different on a clarinet and a plucked string (harmonics and envelope)
 # - rhythm (리듬) and melody (멜로디) as two sequences: note lengths and pitches
 # - conditional generation (조건부 생성): train a tiny transformer on ~1,200 real folk songs so it
 #   writes a melody in the mode you ask for (major / minor)
-# - randomness (무작위성) twice: in the notes (temperature and seed) and in the performance
-#   (expressive micro-variation)
+# - randomness (랜덤성, 무작위성) twice: in the notes (temperature and seed) and in the performance
+#   (expressive micro-variation, 랜덤성으로 미세한 변화)
 # - measuring what conditioning changed (측정), instead of trusting your ears
 #
 # Runs in about 30 s on a 2-core CPU (the first run also reads the songs from music21's
-# corpus once, 10–20 s).
+# corpus once, 10–20 s). Korean terms: [glossary · 용어집](https://github.com/{{REPO}}/blob/main/docs/glossary.md).
 
 # %%
 # Setup: on Colab this fetches the workbook's helpers; on your machine it does nothing extra.
@@ -79,6 +82,9 @@ for part, f in ((tone[:half], 440.0), (tone[half:], 660.0)):
 # same note (A3, 220 Hz) in four timbres: a pure sine, an "organ" (several harmonics), a
 # "clarinet" (odd harmonics only: 1, 3, 5 …) and a plucked string (Karplus–Strong: a burst of
 # noise that rings in a delay line one period long and fades).
+#
+# **Predict first (먼저 예측하기):** which of 220, 440, 660 and 880 Hz will show a peak in the clarinet's
+# spectrum? In the organ's? And in the pure sine's?
 
 # %%
 note_s = 0.6
@@ -114,6 +120,12 @@ clar, organ = harmonic_levels(waves["clarinet"]), harmonic_levels(waves["organ"]
 assert clar[1] < 0.05 and clar[3] < 0.05 and clar[2] > 0.3, clar
 assert organ[1] > 0.3, organ
 print("odd-only harmonics: clarinet yes, organ no")
+
+# %% [markdown]
+# **Check your prediction.** The sine has one peak, at 220 Hz. The organ has peaks at 220, 440, 660 and
+# 880 Hz: its mix of harmonics includes even ones. The clarinet-like tone has 220 and 660 Hz but (almost)
+# nothing at 440 and 880 Hz: the even harmonics are missing, as the levels printed above show. Same
+# note, same frequency, different mix of harmonics: that is a large part of timbre (음색).
 
 # %% [markdown]
 # The envelope: the plucked string starts loud and fades; the organ holds its level until released.
@@ -292,8 +304,10 @@ assert (other.pitches, other.durations) != (first.pitches, first.durations)
 print("seed 0 twice: identical; seed 1: different")
 
 # %% [markdown]
-# Temperature, measured on 32 melodies each: low temperature repeats the most likely notes,
-# high temperature spreads over more pitches (and more notes outside the scale).
+# Temperature, measured on 32 melodies each.
+#
+# **Predict first (먼저 예측하기):** compared with temperature 0.5, will melodies at 1.5 use more or fewer
+# different pitches? Will more or fewer of their notes lie in the minor scale they were asked for?
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -312,6 +326,12 @@ cu.claim("temperature 1.5 uses at least this many more different pitches per mel
          by_temp[1.5][0] - by_temp[0.5][0], at_least=3.0)
 _ = cu.claim("temperature 0.5 keeps at least this much more of its notes in the minor scale than 1.5",
          by_temp[0.5][1] - by_temp[1.5][1], at_least=0.05)
+
+# %% [markdown]
+# **Check your prediction.** Low temperature sharpens the model's probabilities, so it keeps to the most
+# likely notes; high temperature flattens them, so the melodies spread over more pitches and more of
+# those fall outside the scale. The two claims above check both directions, with bands (the
+# numbers printed above are one run's).
 
 # %% [markdown]
 # ## 6. What did the condition change? A measurement (측정)
@@ -352,7 +372,7 @@ _ = cu.claim("unconditioned lies between the two conditions in share judged mino
              report["any"]["judged minor"] - report["major"]["judged minor"]), at_least=0.1)
 
 # %% [markdown]
-# ## 7. Randomness in the performance: expressive micro-variation (표현적 변주)
+# ## 7. Randomness in the performance: expressive micro-variation (표현적 변주, 랜덤성으로 미세한 변화)
 #
 # A human player never plays exactly on the grid: notes come a few milliseconds early or late,
 # a few cents (hundredths of a semitone) sharp or flat, a little louder or softer. We can add
@@ -417,6 +437,11 @@ print(comp.summary)
 # conditioned on a text prompt encoded by a T5 text encoder, with classifier-free guidance. It
 # needs the Hugging Face Hub and, in practice, a GPU. Offline (or without a GPU) this cell says
 # why it is skipped; on Colab with a GPU it generates 5 seconds of music.
+#
+# The same recipe makes **speech (음성)**: text-to-speech (TTS, 음성 합성) models such as Bark
+# (`suno/bark`) turn text into audio-codec tokens with transformers and *sample* them, so the same
+# sentence comes out with slightly different timing and intonation every time: the micro-variation
+# of section 7, learned from recordings instead of added by hand.
 
 # %%
 import torch
@@ -486,6 +511,79 @@ print(f"last note: {minor_mel.pitches[-1]:+d} semitones above A3 -> expected {ex
 assert abs(peak - expected) < 0.03 * expected, (peak, expected)   # within half a semitone
 
 # %% [markdown]
+# **4. Checked exercise: a note from scratch.** Write `sine_note(midi, seconds, sample_rate)`: a pure tone
+# of MIDI note `midi`, with amplitude 0.5. Its frequency is f = 440 · 2^((midi − 69)/12) Hz (A4 = MIDI 69 =
+# 440 Hz, 12 semitones to an octave); it lasts round(seconds × sample_rate) samples, and sample k, at time
+# k / sample_rate, is 0.5 · sin(2π · f · k / sample_rate). The checker compares your samples with music21's
+# pitch table and the course's `A.sine`, and says what went wrong.
+
+# %%
+# Exercise 4: write sine_note, then run this cell; the checker answers ✓ or says what to fix.
+from course_utils.learn.exercise import check_exercise
+
+
+def sine_note(midi, seconds, sample_rate):
+    """The samples (a NumPy array) of a pure tone of MIDI note `midi`, amplitude 0.5, `seconds` long."""
+    raise NotImplementedError   # your code here
+
+
+check_exercise("08.sine_note", sine_note)
+
+# %%
+# Solution
+def sine_note(midi, seconds, sample_rate):
+    freq = 440.0 * 2 ** ((midi - 69) / 12)                     # 12 semitones up doubles the frequency
+    t = np.arange(round(seconds * sample_rate)) / sample_rate   # the time of each sample, in seconds
+    return 0.5 * np.sin(2 * np.pi * freq * t)                    # np.sin takes radians: one cycle is 2π
+
+
+check_exercise("08.sine_note", sine_note)
+
+# %% [markdown]
+# **5. Micro-variation by hand (랜덤성으로 미세한 변화).** A player never hits the beat exactly. Take the
+# onsets of 8 notes, one every 0.5 s, and write `humanise(onsets, timing_ms, seed)`: it moves each onset
+# by a random amount drawn from a normal distribution with a standard deviation of `timing_ms`
+# milliseconds, from `np.random.default_rng(seed)`. Show that the same seed gives the same onsets,
+# another seed other ones, and `timing_ms = 0` the grid itself. Then hear how much is too much: render
+# the typical minor melody with `A.Variation(timing_ms=80)` and compare it with section 7's render
+# (the default, 15 ms).
+
+# %%
+# Solution
+def humanise(onsets, timing_ms, seed):
+    rng = np.random.default_rng(seed)                            # its own seeded generator: reproducible
+    return np.asarray(onsets) + rng.normal(0.0, timing_ms / 1000, size=len(onsets))
+
+
+grid = np.arange(8) * 0.5
+a, b, c = humanise(grid, 15, seed=1), humanise(grid, 15, seed=1), humanise(grid, 15, seed=2)
+print("same seed, same onsets:", np.array_equal(a, b), "| another seed, other onsets:", not np.array_equal(a, c))
+print("timing_ms = 0 keeps the grid:", np.array_equal(humanise(grid, 0, seed=1), grid))
+
+# %%
+# Solution (continued)
+# NBVAL_IGNORE_OUTPUT
+# measured: a sampled melody (and numpy's random stream may differ between numpy versions)
+print("shifts with seed 1, in ms:", np.round((a - grid) * 1000).astype(int).tolist())
+print("timing_ms = 80:")
+display(Audio(A.render_melody(minor_mel, variation=A.Variation(timing_ms=80), seed=1, **clip), rate=RATE))
+# 15 ms (section 7) sounds alive but in time; at 80 ms the notes stumble: micro-variation must stay micro.
+# render_notes shifts each onset the same way, and adds small random pitch and loudness deviations too.
+
+# %% [markdown]
+# ## Quiz (퀴즈)
+#
+# Seven questions on this lesson. Choose an answer and press **Check**, or call
+# `answer("08", question, reply)` from `course_utils.learn.quiz`: every answer, right or wrong,
+# comes with its explanation.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+# (it displays a widget: its view is not stable text)
+from course_utils.widgets.quiz import show_quiz
+show_quiz("08")
+
+# %% [markdown]
 # ## Summary
 #
 # - Sound is a waveform sampled at a rate (here 16,000 numbers a second); a spectrogram shows
@@ -501,6 +599,8 @@ assert abs(peak - expected) < 0.03 * expected, (peak, expected)   # within half 
 #   share judged minor differs by at least 0.5); unconditioned sits in between.
 # - One draw can stray from its condition; the examples shown are the typical ones of 16 draws.
 # - Randomness appears twice: in the notes (temperature, seed: same seed, same melody) and in the
-#   performance (micro-variation in timing, pitch and loudness, switchable and seeded).
-# - Big systems (MusicGen) do the same with audio-codec tokens and text conditioning; that path
-#   runs online with a GPU.
+#   performance (micro-variation in timing, pitch and loudness, switchable and seeded; exercise 5
+#   writes the timing part by hand).
+# - A note from scratch (exercise 4): f = 440 · 2^((midi − 69)/12), samples 0.5 · sin(2π f k / rate).
+# - Big systems (MusicGen for music, Bark for speech, 음성) do the same with audio-codec tokens and text
+#   conditioning; that path runs online with a GPU.

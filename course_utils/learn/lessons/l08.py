@@ -45,7 +45,8 @@ QUIZ = [
     Choice("Why did 20 % of the training songs get the condition <any> instead of their mode?", (
         Option("To have fewer tokens to learn", "<any> adds a token; it does not remove any."),
         Option("Because their mode could not be decided",
-               "Every song has a mode from its thirds; <any> replaces it at random, to get a baseline."),
+               "Every song in the data set has a mode, decided from its thirds; <any> replaces it for a random fifth "
+               "of the songs, on purpose."),
         Option("So that the same model also writes melodies without a condition: the baseline that shows what asking "
                "for a mode changed", "Section 6 compared <minor>, <major> and <any>; the unconditioned model sat in "
                "between.", correct=True),
@@ -63,9 +64,10 @@ QUIZ = [
            "are identical?", (
         Option("None: every render is random", "With variation off nothing is random: the render is exact and "
                "mechanical, whatever the seed."),
-        Option("The two renders with variation off (and the same seed twice with it on)",
-               "Off, there is no randomness; on, the seed fixes the random timing, pitch and loudness deviations, so only "
-               "another seed changes them.", correct=True),
+        Option("Only the two renders with variation off",
+               "Off, there is no randomness: the render is exact whatever the seed. On, the seed fixes the random "
+               "timing, pitch and loudness deviations, so seeds 1 and 2 differ (one seed twice repeats exactly).",
+               correct=True),
         Option("All four: the seed only matters for sampling notes, not for rendering",
                "The performance has its own randomness, seeded separately from the notes (section 7)."),
     )),
