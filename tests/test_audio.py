@@ -126,6 +126,19 @@ def test_piano_roll_explains_its_colours_beside_the_notes():
     assert legend.get_bbox_to_anchor().x0 >= fig.axes[0].get_window_extent().x1 - 1  # not over the notes
 
 
+def test_piano_roll_marks_the_opening():
+    mel = _melody()
+    plain = A.piano_roll(mel, tempo=60)
+    marked = A.piano_roll(mel, tempo=60, prompt_notes=2)
+    assert len(marked.axes[0].patches) == len(plain.axes[0].patches) + 1      # one shaded region
+    span = marked.axes[0].patches[-1].get_window_extent()
+    assert span.width > 0
+    labels = [t.get_text() for t in marked.axes[0].get_legend().get_texts()]
+    assert labels[0] == "the opening (2 notes)" and len(marked.axes[0].collections) == 6
+    with pytest.raises(BadInputError):
+        A.piano_roll(mel, prompt_notes=len(mel) + 1)
+
+
 def test_spectrogram_is_torch_stft_with_a_symmetric_hann_window():
     """Library twin of the hand-written STFT: torch.stft without centring, same window and hop."""
     import torch

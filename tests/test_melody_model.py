@@ -97,3 +97,72 @@ def test_typical_melody_is_the_one_nearest_the_average():
     assert MM.typical_melody([minor]) is minor
     with pytest.raises(BadInputError):
         MM.typical_melody([])
+
+
+# ---------------------------------------------------------------- melody in: an opening, continued
+from course_utils.data import melodies as M  # noqa: E402
+
+
+def test_typed_opening_round_trips_through_the_tokenizer(tok):
+    prompt = M.parse_opening("D4 E4 F#4:0.5 G4:0.5 A4:2 R:1/3 C#5:1.5")
+    assert prompt.pitches == [0, 2, 4, 5, 7, REST, 11] and prompt.tonic_midi == 62
+    assert prompt.durations == [1.0, 1.0, 0.5, 0.5, 2.0, 1 / 3, 1.5] and prompt.mode == "major"
+    back = tok.decode(tok.encode(prompt, "any"), prompt.tonic_midi)         # encode -> decode
+    assert (back.pitches, back.durations, back.tonic_midi) == (prompt.pitches, prompt.durations, 62)
+    assert M.format_opening(prompt) == "D4 E4 F#4:0.5 G4:0.5 A4:2 R:1/3 C#5:1.5"
+    assert M.parse_opening(M.format_opening(prompt)) == prompt             # typed -> Melody -> typed
+    assert M.parse_opening("d e f# g a") .pitches == [0, 2, 4, 5, 7]       # octave 4 by default
+    assert M.parse_opening("A3, C4, E4", tonic="A3").mode == "minor"
+    assert M.parse_opening("C4 Eb4 G4", tonic="C4").pitches == [0, 3, 7]
+
+
+def test_corpus_opening_round_trips(tok):
+    song = load_melodies()[5]
+    head = M.opening(song, 8)
+    assert (head.pitches, head.durations, head.tonic_midi) == (song.pitches[:8], song.durations[:8], song.tonic_midi)
+    typed = M.parse_opening(M.format_opening(song, 8), tonic=M.note_name(song.tonic_midi))
+    assert (typed.pitches, typed.durations) == (head.pitches, head.durations)
+    back = tok.decode(tok.encode(head, max_notes=8), head.tonic_midi)
+    assert (back.pitches, back.durations) == (head.pitches, head.durations)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("", "empty"), ("   ", "empty"), ("H4 A4", "'H4' is not a note"), ("D4 E##4", "not a note"),
+    ("D4 A4:1.25", "not a length the model knows"), ("D4 A4:x", "not a number of beats"),
+    ("C4 C7", "semitones from the tonic"), ("C9", "piano's range"), ("R R:2", "only rests")])
+def test_opening_parse_errors_say_what_to_type(text, message):
+    with pytest.raises(BadInputError, match=message):
+        M.parse_opening(text)
+
+
+def test_continuation_starts_with_the_opening_and_repeats_with_its_seed(tok, trained):
+    model, _ = trained
+    prompt = M.parse_opening("D4 E4 F#4 G4 A4")
+    a = MM.continue_melodies(model, tok, [prompt, prompt], "major", n=2, seed=3, max_notes=20)
+    b = MM.continue_melodies(model, tok, [prompt, prompt], "major", n=2, seed=3, max_notes=20)
+    c = MM.continue_melodies(model, tok, [prompt, prompt], "major", n=2, seed=4, max_notes=20)
+    assert len(a) == 4
+    for m in a:
+        assert (m.pitches[:5], m.durations[:5]) == (prompt.pitches, prompt.durations)   # exactly the opening
+        assert 5 + 4 <= len(m) <= 20 and m.tonic_midi == 62 and all(d in DURATIONS for d in m.durations)
+    assert [(m.pitches, m.durations) for m in a] == [(m.pitches, m.durations) for m in b]
+    assert [(m.pitches, m.durations) for m in a] != [(m.pitches, m.durations) for m in c]
+
+
+def test_continuation_rejects_bad_openings(tok, trained):
+    model, _ = trained
+    short, long = M.parse_opening("C4 D4"), M.parse_opening("C4 D4 E4")
+    with pytest.raises(BadInputError, match="same number of notes"):
+        MM.continue_melodies(model, tok, [short, long])
+    with pytest.raises(BadInputError, match="no room"):
+        MM.continue_melodies(model, tok, [long], max_notes=5)
+    with pytest.raises(BadInputError):
+        MM.continue_melodies(model, tok, [])
+
+
+def test_prompt_key_report_counts_only_new_notes(tok, trained):
+    model, _ = trained
+    heads = [M.opening(m, 6) for m in load_melodies()[:6]]
+    rep = MM.prompt_key_report(model, tok, heads, "any", n=1, seed=0, max_notes=16)
+    assert rep["kept the opening"] == 1.0 and rep["openings"] == 6
+    assert 0 <= rep["continued from the opening"] <= 1 and 0 <= rep["unprompted"] <= 1

@@ -59,3 +59,36 @@ def test_widget_outputs_and_controls(model_and_tok):
     box.controls["timbre"].value = "pluck"
     box.controls["variation"].value = True
     assert len(out.outputs) == 3
+
+
+def test_compose_melody_continues_an_opening_and_caches_it(model_and_tok):
+    model, tok = model_and_tok
+    a = MM.compose_melody(model, tok, condition="major", seed=2, opening="D4 E4 F#4 G4 A4:2", max_seconds=2.0)
+    assert (a.melody.pitches[:5], a.melody.durations[:5]) == ([0, 2, 4, 5, 7], [1.0, 1.0, 1.0, 1.0, 2.0])
+    assert a.melody.tonic_midi == 62 and a.summary.startswith("opening: 5 notes (major, tonic D4)")
+    assert len(a.figure.axes[0].patches) >= 1 and "opening" in a.figure.axes[0].get_title()
+    hits = MM._SAMPLERS[id(model)].cache_info().hits
+    b = MM.compose_melody(model, tok, condition="major", seed=2, opening=" D4 E4 F#4 G4 A4:2 ", timbre="pluck",
+                          max_seconds=2.0)
+    assert b.melody.pitches == a.melody.pitches and MM._SAMPLERS[id(model)].cache_info().hits == hits + 1
+    c = MM.compose_melody(model, tok, condition="major", seed=2, opening="A3 C4 E4", max_seconds=2.0)
+    assert c.melody.pitches[:3] == [0, 3, 7] and c.melody.tonic_midi == 57
+    plain = MM.compose_melody(model, tok, condition="major", seed=2, opening="", max_seconds=2.0)
+    assert plain.summary.startswith("asked: major")                    # empty: no opening, as before
+    for bad, message in (("D4 H4", "not a note"), ("C4 " * 25, "at most 24")):
+        with pytest.raises(BadInputError, match=message):
+            MM.compose_melody(model, tok, opening=bad)
+
+
+def test_widget_opening_box(model_and_tok):
+    model, tok = model_and_tok
+    box = WA.melody_widget(model, tok)
+    out, opening = box.output, box.controls["opening"]
+    assert opening.value == "" and opening.continuous_update is False
+    assert "asked: minor" in out.outputs[0]["text"]
+    opening.value = "D4 E4 F#4 G4 A4"                                  # typing re-renders at once
+    assert out.outputs[0]["text"].startswith("opening: 5 notes") and len(out.outputs) == 3
+    opening.value = "D4 H4"                                            # a typo: the message, not a crash
+    assert "not a note" in str(out.outputs)
+    opening.value = ""
+    assert out.outputs[0]["text"].startswith("asked: minor") and len(out.outputs) == 3

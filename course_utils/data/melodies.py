@@ -54,6 +54,100 @@ class Melody:
         return [None if p == REST else base + p for p in self.pitches]
 
 
+# ---------------------------------------------------------------- openings typed as note names
+NOTE_NAMES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
+_LETTER = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
+_TYPED = re.compile(r"^([A-Ga-g])([#b]?)(-?\d)?(?::(.+))?$")
+_TYPED_REST = re.compile(r"^(?:R|REST)(?::(.+))?$", re.IGNORECASE)
+OPENING_SYNTAX = ("notes separated by spaces, each a letter A-G, an optional # or b and an octave "
+                  "(default 4), optionally ':beats' for its length (default 1), e.g. "
+                  "'D4 E4 F#4:0.5 G4:0.5 A4:2'; 'R:1' is a rest")
+
+
+def note_name(midi: int) -> str:
+    """MIDI number -> name with sharps and octave (60 -> 'C4', 66 -> 'F#4')."""
+    return f"{NOTE_NAMES[int(midi) % 12]}{int(midi) // 12 - 1}"
+
+
+def _typed_beats(text: str, item: str) -> float:
+    from fractions import Fraction
+    try:
+        beats = float(Fraction(text.strip()))
+    except (ValueError, ZeroDivisionError):
+        raise BadInputError(f"{item!r}: {text!r} is not a number of beats; write e.g. A4:2, A4:0.5 or A4:1/3.") from None
+    for d in DURATIONS:
+        if abs(beats - d) < 1e-6:
+            return d
+    grid = ", ".join({1 / 3: "1/3", 2 / 3: "2/3"}.get(d, f"{d:g}") for d in DURATIONS)
+    raise BadInputError(f"{item!r}: {beats:g} beats is not a length the model knows; use one of {grid}.")
+
+
+def _typed_midi(item: str) -> tuple[int, float]:
+    m = _TYPED.match(item)
+    if not m:
+        raise BadInputError(f"{item!r} is not a note; type {OPENING_SYNTAX}.")
+    letter, accidental, octave, beats = m.groups()
+    midi = 12 * (int(octave if octave is not None else 4) + 1) + _LETTER[letter.upper()]
+    midi += {"#": 1, "b": -1}.get(accidental, 0)
+    if not 21 <= midi <= 108:
+        raise BadInputError(f"{item!r} is outside the piano's range A0..C8.")
+    return midi, (_typed_beats(beats, item) if beats is not None else 1.0)
+
+
+def parse_opening(text: str, tonic: str | None = None) -> Melody:
+    """An opening typed as note names -> a Melody relative to its tonic (the home note).
+
+        parse_opening("D4 E4 F#4:0.5 G4:0.5 A4:2")   # Melody([0, 2, 4, 5, 7], [1, 1, 0.5, 0.5, 2], 'major', 62)
+
+    Syntax: OPENING_SYNTAX. The tonic is the first note unless `tonic` names another one (e.g.
+    "A3"); the mode comes from the notes' thirds (mode_of), 'major' when they do not tell.
+    Every note must lie PITCH_MIN..PITCH_MAX semitones from the tonic, as in the training songs."""
+    if not isinstance(text, str) or not text.replace(",", " ").split():
+        raise BadInputError(f"The opening is empty; type {OPENING_SYNTAX}.")
+    events = []
+    for item in text.replace(",", " ").split():
+        rest = _TYPED_REST.match(item)
+        if rest:
+            events.append((None, _typed_beats(rest.group(1), item) if rest.group(1) else 1.0, item))
+        else:
+            events.append((*_typed_midi(item), item))
+    notes = [e for e in events if e[0] is not None]
+    if not notes:
+        raise BadInputError("The opening has only rests: type at least one note, e.g. 'D4 E4 F#4'.")
+    if tonic is None:
+        base = notes[0][0]
+    else:
+        base, _ = _typed_midi(tonic)
+    pitches = []
+    for midi, _, item in events:
+        if midi is None:
+            pitches.append(REST)
+        elif not PITCH_MIN <= midi - base <= PITCH_MAX:
+            raise BadInputError(f"{item!r} is {midi - base:+d} semitones from the tonic {note_name(base)}; the model "
+                                f"knows {PITCH_MIN}..{PITCH_MAX} (type it an octave higher or lower).")
+        else:
+            pitches.append(midi - base)
+    return Melody(pitches, [e[1] for e in events], mode_of(pitches) or "major", int(base), "typed opening")
+
+
+def format_opening(melody: Melody, n_notes: int | None = None) -> str:
+    """The first `n_notes` notes of a melody as note names, the inverse of parse_opening (whose
+    tonic is the first note: pass tonic=note_name(melody.tonic_midi) to read it back exactly)."""
+    items = []
+    for p, d in list(zip(melody.pitches, melody.durations))[:n_notes]:
+        name = "R" if p == REST else note_name(melody.tonic_midi + p)
+        items.append(name if d == 1.0 else f"{name}:{ {1 / 3: '1/3', 2 / 3: '2/3'}.get(d, f'{d:g}') }")
+    return " ".join(items)
+
+
+def opening(melody: Melody, n_notes: int) -> Melody:
+    """The first `n_notes` notes of a melody (same tonic and mode): an opening taken from the corpus."""
+    if n_notes < 1:
+        raise BadInputError(f"an opening needs at least 1 note, got n_notes={n_notes}.")
+    return Melody(melody.pitches[:n_notes], melody.durations[:n_notes], melody.mode, melody.tonic_midi,
+                  f"opening of {melody.source}" if melody.source else "opening")
+
+
 # ---------------------------------------------------------------- where the corpus lives
 def essen_folder() -> Path:
     """The Essen folk song folder inside the installed music21 (no network)."""

@@ -239,9 +239,10 @@ def plot_spectrogram(ax, wave, sample_rate: int, max_hz: float = 4000, title: st
 
 
 def piano_roll(melody, *, tempo: float | None = None, tonic_midi: int | None = None, title: str = "",
-               figsize=(8, 3)):
+               figsize=(8, 3), prompt_notes: int = 0):
     """A matplotlib Figure (not pyplot): one bar per note, height = pitch, length = duration.
     Notes in the melody's mode scale are blue, others orange; a dotted grey line marks the tonic.
+    `prompt_notes` > 0 shades the first that many notes (the opening given to the model) in grey.
     A legend beside the plot (not over the notes) says so."""
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
@@ -253,6 +254,13 @@ def piano_roll(melody, *, tempo: float | None = None, tonic_midi: int | None = N
     base = melody.tonic_midi if tonic_midi is None else tonic_midi
     scale = SCALES.get(melody.mode, SCALES["major"])
     unit = 60.0 / tempo if tempo else 1.0
+    if not 0 <= prompt_notes <= len(melody):
+        raise BadInputError(f"prompt_notes must be 0..{len(melody)} (the melody's notes), got {prompt_notes!r}.")
+    handles = []
+    if prompt_notes:
+        end = sum(melody.durations[:prompt_notes]) * unit
+        ax.axvspan(0, end, color="0.85", zorder=0)
+        handles.append(Patch(color="0.85", label=f"the opening ({prompt_notes} notes)"))
     t = 0.0
     for p, d in zip(melody.pitches, melody.durations):
         if p != REST:
@@ -262,9 +270,9 @@ def piano_roll(melody, *, tempo: float | None = None, tonic_midi: int | None = N
     ax.axhline(base, color="grey", lw=0.5, ls=":")
     ax.set(xlabel="time (s)" if tempo else "time (beats)", ylabel="MIDI pitch",
            title=title or f"{melody.mode} melody, {len(melody)} notes")
-    ax.legend(handles=[Patch(color="tab:blue", label=f"in the {melody.mode} scale"),
-                       Patch(color="tab:orange", label=f"outside the {melody.mode} scale"),
-                       Line2D([], [], color="grey", lw=0.8, ls=":", label=f"tonic (MIDI {base})")],
+    ax.legend(handles=handles + [Patch(color="tab:blue", label=f"in the {melody.mode} scale"),
+                                 Patch(color="tab:orange", label=f"outside the {melody.mode} scale"),
+                                 Line2D([], [], color="grey", lw=0.8, ls=":", label=f"tonic (MIDI {base})")],
               loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small", frameon=False)
     fig.tight_layout()
     return fig

@@ -5,6 +5,8 @@
     result = train_melody_model(model, tok, train_melodies, steps=300)
     mel = sample_melodies(model, tok, "minor", n=1, temperature=1.0, seed=0)[0]
     conditioning_report(model, tok)                     # does asking for minor give minor?
+    continue_melodies(model, tok, [parse_opening("D4 E4 F#4 G4 A4")], "any", seed=0)   # melody in
+    prompt_key_report(model, tok, openings)             # do continuations keep the opening's key?
 
 A melody becomes  <bos> <minor> P+0 D1 P+3 D0.5 ... <eos>: the condition token comes first, so
 every later prediction can depend on it. Each note is two tokens, its pitch relative to the
@@ -33,7 +35,7 @@ from course_utils.sampling.logits import sample_next
 from course_utils.training.scoring import next_token_nll
 from course_utils.training.log import TrainLog
 from course_utils.data.melodies import (DURATIONS, MODES, PITCH_MAX, PITCH_MIN, REST, Melody, mode_of,
-                                        scale_share)
+                                        note_name, parse_opening, scale_share)
 
 CONDITIONS = ("major", "minor", "any")  # "any" = unconditioned
 
@@ -206,16 +208,7 @@ def train_melody_model(model, tokenizer, melodies: list[Melody], *, steps: int =
     return result
 
 
-@one_cpu_thread()   # tiny model: one thread is faster and gives the same numbers anywhere
-@torch.no_grad()
-def sample_melodies(model, tokenizer: MelodyTokenizer, condition: str = "major", *, n: int = 1,
-                    temperature: float = 1.0, seed: int = 0, max_notes: int = 48, min_notes: int = 8,
-                    tonic_midi: int = 60) -> list[Melody]:
-    """Sample `n` melodies token by token. Each step draws from softmax(logits / temperature)
-    with a seeded torch.Generator (same seed -> same melodies). The grammar is enforced by
-    masking: a pitch (or <eos>) is always followed by a duration."""
-    cond_id = tokenizer.condition_id(condition)
-    check_temperature(temperature)
+def _check_lengths(model, n, max_notes, min_notes):
     if n < 1 or max_notes < 1 or min_notes > max_notes:
         raise BadInputError(f"need n >= 1 and 1 <= min_notes <= max_notes (got n={n}, "
                             f"min_notes={min_notes}, max_notes={max_notes}).")
@@ -223,6 +216,11 @@ def sample_melodies(model, tokenizer: MelodyTokenizer, condition: str = "major",
     if 2 + 2 * max_notes + 1 > limit:
         raise BadInputError(f"max_notes={max_notes} needs {2 * max_notes + 3} tokens; this model "
                             f"holds {limit}: use max_notes <= {(limit - 3) // 2}.")
+
+
+def _draw(model, tokenizer, ids, *, temperature, seed, max_notes, min_notes, given_notes=0):
+    """The sampling loop shared by sample_melodies and continue_melodies: `ids` (n x L) ends just
+    before a pitch token, after `given_notes` notes; notes are drawn until <eos> or max_notes."""
     model.eval()
     gen = torch.Generator().manual_seed(int(seed))
     vocab = len(tokenizer)
@@ -232,10 +230,10 @@ def sample_melodies(model, tokenizer: MelodyTokenizer, condition: str = "major",
     pitch_or_eos[tokenizer.eos_id] = 0.0
     dur_mask = torch.full((vocab,), -math.inf, device=model.device)
     dur_mask[tokenizer.duration_ids] = 0.0
-    ids = torch.tensor([[tokenizer.bos_id, cond_id]] * n, device=model.device)
+    n = ids.shape[0]
     done = torch.zeros(n, dtype=torch.bool, device=model.device)
     out = ids
-    for t in range(2 * max_notes):
+    for t in range(2 * given_notes, 2 * max_notes):
         # The whole prefix again each step (no KV cache): for ~100 tokens on a 2-layer model this
         # costs little and works the same on every transformers version.
         logits = model(input_ids=out, use_cache=False).logits[:, -1, :].float() / temperature
@@ -249,7 +247,84 @@ def sample_melodies(model, tokenizer: MelodyTokenizer, condition: str = "major",
         out = torch.cat([out, nxt], dim=1)
         if bool(done.all()):
             break
+    return out
+
+
+@one_cpu_thread()   # tiny model: one thread is faster and gives the same numbers anywhere
+@torch.no_grad()
+def sample_melodies(model, tokenizer: MelodyTokenizer, condition: str = "major", *, n: int = 1,
+                    temperature: float = 1.0, seed: int = 0, max_notes: int = 48, min_notes: int = 8,
+                    tonic_midi: int = 60) -> list[Melody]:
+    """Sample `n` melodies token by token. Each step draws from softmax(logits / temperature)
+    with a seeded torch.Generator (same seed -> same melodies). The grammar is enforced by
+    masking: a pitch (or <eos>) is always followed by a duration."""
+    cond_id = tokenizer.condition_id(condition)
+    check_temperature(temperature)
+    _check_lengths(model, n, max_notes, min_notes)
+    ids = torch.tensor([[tokenizer.bos_id, cond_id]] * n, device=model.device)
+    out = _draw(model, tokenizer, ids, temperature=temperature, seed=seed, max_notes=max_notes,
+                min_notes=min_notes)
     return [tokenizer.decode(row.tolist(), tonic_midi) for row in out]
+
+
+@one_cpu_thread()   # tiny model: one thread is faster and gives the same numbers anywhere
+@torch.no_grad()
+def continue_melodies(model, tokenizer: MelodyTokenizer, openings: list[Melody], condition: str = "any", *,
+                      n: int = 1, temperature: float = 1.0, seed: int = 0, max_notes: int = 32,
+                      min_new_notes: int = 4) -> list[Melody]:
+    """Melody in: each opening is encoded as <bos> <condition> (pitch duration)* without <eos>, and
+    the model draws the rest (the same seeded, grammar-masked loop as sample_melodies), `n` times
+    per opening, up to `max_notes` notes in all. Returns opening + continuation as Melodies
+    (opening 0's n draws first, then opening 1's ...), each at its opening's tonic. All openings of
+    one call have the same number of notes (they are sampled as one batch)."""
+    cond_id = tokenizer.condition_id(condition)
+    check_temperature(temperature)
+    if not openings:
+        raise BadInputError("continue_melodies needs at least one opening.")
+    k = len(openings[0])
+    if any(len(o) != k for o in openings):
+        raise BadInputError(f"all openings of one call need the same number of notes (got "
+                            f"{sorted({len(o) for o in openings})}); call once per length.")
+    if k < 1 or k + min_new_notes > max_notes:
+        raise BadInputError(f"an opening of {k} notes leaves no room for {min_new_notes} new notes "
+                            f"within max_notes={max_notes}: shorten it or raise max_notes.")
+    _check_lengths(model, n, max_notes, k + min_new_notes)
+    rows = []
+    for o in openings:
+        rows += [tokenizer.encode(o, condition, max_notes=k)[:2 + 2 * k]] * n   # no <eos>: the tune goes on
+    ids = torch.tensor(rows, device=model.device)
+    out = _draw(model, tokenizer, ids, temperature=temperature, seed=seed, max_notes=max_notes,
+                min_notes=k + min_new_notes, given_notes=k)
+    result = []
+    for i, row in enumerate(out):
+        o = openings[i // n]
+        mel = tokenizer.decode(row.tolist(), o.tonic_midi)
+        mode = mode_of(mel.pitches) or o.mode
+        result.append(Melody(mel.pitches, mel.durations, mode, o.tonic_midi, f"continued ({condition})"))
+    return result
+
+
+def prompt_key_report(model, tokenizer, openings: list[Melody], condition: str = "any", *, n: int = 2,
+                      temperature: float = 1.0, seed: int = 0, max_notes: int = 32) -> dict[str, float]:
+    """Does a continuation keep its opening's key? For each opening (all of one length k), the share
+    of the new notes (after note k) in the opening's scale (its `mode` on its tonic): continued
+    from the opening, and in unprompted samples of the same condition (notes after note k too).
+    Two batched sampling runs; the mean over openings and draws."""
+    k = len(openings[0]) if openings else 0
+    cont = continue_melodies(model, tokenizer, openings, condition, n=n, temperature=temperature, seed=seed,
+                             max_notes=max_notes)
+    free = sample_melodies(model, tokenizer, condition, n=n * len(openings), temperature=temperature, seed=seed,
+                           max_notes=max_notes, min_notes=k + 4)
+    modes = [o.mode for o in openings for _ in range(n)]
+    prompted = [scale_share(m.pitches[k:], mode) for m, mode in zip(cont, modes)]
+    unprompted = [scale_share(m.pitches[k:], mode) for m, mode in zip(free, modes)]
+    return {"continued from the opening": float(np.nanmean(prompted)),
+            "unprompted": float(np.nanmean(unprompted)),
+            "same mode, continued": float(np.mean([mode_of(m.pitches[k:]) == md for m, md in zip(cont, modes)])),
+            "same mode, unprompted": float(np.mean([mode_of(m.pitches[k:]) == md for m, md in zip(free, modes)])),
+            "openings": len(openings), "draws each": n,
+            "kept the opening": float(np.mean([(m.pitches[:k], m.durations[:k]) == (o.pitches, o.durations)
+                                               for m, o in zip(cont, [o for o in openings for _ in range(n)])]))}
 
 
 def conditioning_report(model, tokenizer, *, n: int = 64, temperature: float = 1.0, seed: int = 0,
@@ -313,35 +388,59 @@ class Composition:
 
 def _sampler(model, tokenizer):
     @lru_cache(maxsize=64)
-    def sample(condition: str, temperature: float, seed: int) -> Melody:
-        return sample_melodies(model, tokenizer, condition, n=1, temperature=temperature, seed=seed,
-                               max_notes=32)[0]
+    def sample(condition: str, temperature: float, seed: int, opening=None) -> Melody:
+        if opening is None:
+            return sample_melodies(model, tokenizer, condition, n=1, temperature=temperature, seed=seed,
+                                   max_notes=32)[0]
+        pitches, durations, mode, tonic = opening
+        prompt = Melody(list(pitches), list(durations), mode, tonic, "typed opening")
+        return continue_melodies(model, tokenizer, [prompt], condition, n=1, temperature=temperature,
+                                 seed=seed, max_notes=32)[0]
     return sample
 
 
 _SAMPLERS: dict[int, object] = {}
+MAX_OPENING_NOTES = 24   # the widget continues to 32 notes: at least 8 of them new
 
 
 def compose_melody(model, tokenizer, *, condition: str = "major", temperature: float = 1.0, seed: int = 0,
                    tempo: float = 120.0, timbre: str = "clarinet", variation: bool = False,
-                   tonic_midi: int = 62, max_seconds: float = 8.0, sample_rate: int = WIDGET_RATE) -> Composition:
-    """Sample one melody (cached), render it, and describe it: the plain function behind the widget."""
+                   tonic_midi: int = 62, max_seconds: float = 8.0, sample_rate: int = WIDGET_RATE,
+                   opening: str = "") -> Composition:
+    """Sample one melody (cached), render it, and describe it: the plain function behind the widget.
+    `opening`: notes typed as names (data.melodies.parse_opening, e.g. "D4 E4 F#4 G4 A4"); the model
+    continues them, and the melody plays at the opening's own pitch. Empty: no opening."""
     if timbre not in TIMBRES:
         raise BadInputError(f"timbre must be one of {TIMBRES}, got {timbre!r}.")
     if condition not in CONDITIONS:
         raise BadInputError(f"condition must be one of {CONDITIONS}, got {condition!r}.")
+    prompt = None
+    if opening is not None and str(opening).strip():
+        prompt = parse_opening(str(opening))
+        if len(prompt) > MAX_OPENING_NOTES:
+            raise BadInputError(f"the opening has {len(prompt)} notes; type at most {MAX_OPENING_NOTES} "
+                                f"(the model continues it to 32 notes).")
+        tonic_midi = prompt.tonic_midi
     key = id(model)
     if key not in _SAMPLERS:
         _SAMPLERS.clear()  # one model at a time: don't keep old models alive
         _SAMPLERS[key] = _sampler(model, tokenizer)
     temperature = check_temperature(temperature)   # a clear message for 0, -1 or "hot"
-    mel = _SAMPLERS[key](condition, round(temperature, 3), int(seed))
+    cache_key = None if prompt is None else (tuple(prompt.pitches), tuple(prompt.durations), prompt.mode,
+                                             prompt.tonic_midi)
+    mel = _SAMPLERS[key](condition, round(temperature, 3), int(seed), cache_key)
     mel = Melody(mel.pitches, mel.durations, mel.mode, tonic_midi, mel.source)
     wave = render_melody(mel, tempo=tempo, timbre=timbre, sample_rate=sample_rate, variation=variation,
                          seed=seed, max_seconds=max_seconds)
     judged = mode_of(mel.pitches) or "undecided"
-    summary = (f"asked: {condition} | {len(mel)} notes | in major scale {scale_share(mel.pitches, 'major'):.2f}, "
+    k = 0 if prompt is None else len(prompt)
+    start = "" if prompt is None else (f"opening: {k} notes ({prompt.mode}, tonic {note_name(tonic_midi)}) + "
+                                       f"{len(mel) - k} new, new notes in the opening's scale "
+                                       f"{scale_share(mel.pitches[k:], prompt.mode):.2f} | ")
+    summary = (f"{start}asked: {condition} | {len(mel)} notes | in major scale {scale_share(mel.pitches, 'major'):.2f}, "
                f"in minor scale {scale_share(mel.pitches, 'minor'):.2f} | thirds say: {judged} | "
                f"{len(wave) / sample_rate:.1f} s of audio at {sample_rate} Hz")
-    fig = piano_roll(mel, tempo=tempo, title=f"asked for {condition}, temperature {temperature:g}, seed {seed}")
+    title = f"asked for {condition}, temperature {temperature:g}, seed {seed}"
+    fig = piano_roll(mel, tempo=tempo, prompt_notes=k,
+                     title=title if prompt is None else f"your opening, continued: {title}")
     return Composition(mel, wave, sample_rate, summary, fig)

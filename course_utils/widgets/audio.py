@@ -1,4 +1,4 @@
-"""Melody widget (lesson 08): condition, temperature, seed, tempo, timbre -> piano roll + player.
+"""Melody widget (lesson 08): condition, temperature, seed, tempo, timbre, an opening -> piano roll + player.
 
     from course_utils.widgets.audio import melody_widget
     from course_utils.generators.melody_model import compose_melody
@@ -7,8 +7,9 @@
 
 Core ipywidgets only (7.7 and 8.x). The callback clears `out.outputs` and appends a stdout line,
 a matplotlib Figure and an IPython Audio player, so tests can read `out.outputs` in any runner.
-Sampled melodies are cached by (condition, temperature, seed), so changing tempo, timbre or
-variation only re-renders the sound.
+Sampled melodies are cached by (condition, temperature, seed, opening), so changing tempo, timbre
+or variation only re-renders the sound. The opening box takes notes typed as names
+("D4 E4 F#4 G4 A4", see data.melodies.parse_opening); empty = no opening.
 """
 from __future__ import annotations
 
@@ -31,6 +32,8 @@ def melody_widget(model, tokenizer):
                         continuous_update=False, style=style)
     timbre = W.Dropdown(options=list(TIMBRES), value="clarinet", description="timbre", style=style)
     variation = W.Checkbox(value=False, description="expressive micro-variation")
+    opening = W.Text(value="", description="opening", placeholder="e.g. D4 E4 F#4 G4 A4 (empty: none)",
+                     continuous_update=False, style=style, layout=W.Layout(width="420px"))
     out = W.Output()
 
     def update(*_):
@@ -38,19 +41,20 @@ def melody_widget(model, tokenizer):
         try:
             comp = compose_melody(model, tokenizer, condition=condition.value, temperature=temperature.value,
                                   seed=seed.value, tempo=tempo.value, timbre=timbre.value,
-                                  variation=variation.value)
+                                  variation=variation.value, opening=opening.value)
         except BadInputError as err:
             show_error(out, err)
             return
         show_view(out, comp.summary, comp.figure, Audio(comp.wave, rate=comp.sample_rate))
 
-    for w in (condition, temperature, seed, tempo, timbre, variation):
+    for w in (condition, temperature, seed, tempo, timbre, variation, opening):
         w.observe(update, names="value")
     update()
-    box = Previewed([W.HBox([condition, timbre, variation]), W.HBox([temperature, tempo, seed]), out],
-                   hint="Try: minor vs major, temperature 0.3 vs 1.5, another timbre, humanised timing.")
+    box = Previewed([W.HBox([condition, timbre, variation]), W.HBox([temperature, tempo, seed]), opening, out],
+                   hint="Try: minor vs major, temperature 0.3 vs 1.5, another timbre, humanised timing, "
+                        "an opening to continue (D4 E4 F#4 G4 A4).")
     box.update = update      # tests and notebooks can force a refresh
     box.output = out
     box.controls = dict(condition=condition, temperature=temperature, seed=seed, tempo=tempo,
-                        timbre=timbre, variation=variation)
+                        timbre=timbre, variation=variation, opening=opening)
     return box
