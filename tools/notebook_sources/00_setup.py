@@ -221,7 +221,7 @@ for spec in CATALOG.values():
         how = cu.weights_kwargs(spec.role)
     except cu.OnlineOnlyError:
         how = "(online only)"
-    print(f"{spec.role:<24} on the Hub: {spec.hub_weights:<12} read here with: {how}")
+    print(f"{spec.role:<24} Hub file: {spec.hub_weights:<12} this session reads it with: {how}")
 
 # %%
 # Self-check: every role this session can load reads safetensors, or a .bin file as tensors only.

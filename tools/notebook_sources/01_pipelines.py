@@ -531,8 +531,9 @@ model_labels = table["label"].tolist()
 print(f"accuracy: {sum(t == p for t, p in zip(person, model_labels)) / len(person):.3f}")
 print(f"macro-F1: {macro_f1(person, model_labels):.3f}")
 # Each hard sentence the model gets wrong costs accuracy one sentence in eight, whatever the mistake.
-# Macro-F1 also says where it hurts: a sentence wrongly called positive lowers positive's precision
-# and the recall of its true class, and with only two or three sentences per class each miss weighs a lot.
+# Macro-F1 weighs each class equally instead of each sentence, so it can land above or below accuracy:
+# a sentence wrongly called positive lowers positive's precision and the recall of its true class, and
+# with only two or three sentences per class each miss weighs a lot.
 
 # %% [markdown]
 # ## Quiz (퀴즈)
