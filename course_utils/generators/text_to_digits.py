@@ -133,8 +133,21 @@ MAX_CACHED = 64
 _cache: dict = {"generator": None, "results": OrderedDict()}
 
 
+def _mosaic(images: np.ndarray, ncols: int, gap: int = 2) -> np.ndarray:
+    """(N, 8, 8) images in [0, 1] -> one array with the images on a grid, `gap` blank pixels apart."""
+    n, side = len(images), images.shape[-1]
+    rows = (n + ncols - 1) // ncols
+    step = side + gap
+    canvas = np.zeros((rows * step - gap, ncols * step - gap))
+    for i, img in enumerate(images):
+        r, c = divmod(i, ncols)
+        canvas[r * step:r * step + side, c * step:c * step + side] = img
+    return canvas
+
+
 def prompt_figure(result: PromptResult, *, strip_rows: int = 3):
-    """One Figure: the samples (titled with the classifier's reading) and a few denoising strips."""
+    """One Figure: the samples (each labelled with the classifier's reading) and a few denoising
+    strips. Each block is one image on one axes (not one axes per digit): a redraw stays fast."""
     from matplotlib.figure import Figure
     n, levels = len(result.images), result.steps
     ncols = min(8, n)
@@ -142,25 +155,25 @@ def prompt_figure(result: PromptResult, *, strip_rows: int = 3):
     strip_rows = min(strip_rows, n) if levels else 0
     width = max(ncols, len(levels))
     fig = Figure(figsize=(0.85 * width, 0.95 * (grid_rows + strip_rows) + 0.9))
-    axes = fig.subplots(grid_rows + strip_rows, width, squeeze=False)
-    for ax in axes.flat:
-        ax.set_axis_off()
-    imgs = to_pixels(result.images)
+    heights = [grid_rows] + ([strip_rows] if strip_rows else [])
+    axes = fig.subplots(len(heights), 1, squeeze=False, gridspec_kw={"height_ratios": heights})[:, 0]
+    fig.subplots_adjust(left=0.01, right=0.99, top=1 - 0.45 / fig.get_figheight(), bottom=0.02, hspace=0.2)
+    step = 8 + 2
+    axes[0].imshow(_mosaic(to_pixels(result.images), ncols), cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
     for i in range(n):
-        ax = axes[i // ncols, i % ncols]
-        ax.imshow(imgs[i], cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
-        ax.set_title(f"reads {result.judged[i]}", fontsize=7)
-    for j, (level, x) in enumerate(levels):
-        snaps = to_pixels(x)
-        for i in range(strip_rows):
-            ax = axes[grid_rows + i, j]
-            ax.imshow(snaps[i], cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
-            if i == 0:
-                ax.set_title(f"t={level}", fontsize=7)
+        r, c = divmod(i, ncols)
+        axes[0].text(c * step + 3.5, r * step - 0.7, f"reads {result.judged[i]}", ha="center", va="bottom", fontsize=7)
+    if strip_rows:
+        snaps = np.stack([to_pixels(x)[:strip_rows] for _, x in levels], axis=1)   # (rows, levels, 8, 8)
+        axes[1].imshow(_mosaic(snaps.reshape(-1, 8, 8), len(levels)), cmap="gray_r", vmin=0, vmax=1,
+                       interpolation="nearest")
+        for j, (level, _) in enumerate(levels):
+            axes[1].text(j * step + 3.5, -0.7, f"t={level}", ha="center", va="bottom", fontsize=7)
+    for ax in axes:
+        ax.set_axis_off()
     score = ("no digit named" if result.agreement is None
              else f"agreement with {result.asked_digit}: {result.agreement:.2f}")
     fig.suptitle(f"{result.prompt!r} — {score}; bottom rows: denoising, noise (left) to image (right)", fontsize=9)
-    fig.tight_layout()
     return fig
 
 
