@@ -69,7 +69,8 @@ LESSONS = [
     Lesson("week3/06_conditioning.ipynb", [Interaction("click", "Compare")], draws_at_start=False),
     Lesson("week4/07_image_generation.ipynb", [Interaction("slide", "guidance")]),
     Lesson("week4/08_audio_generation.ipynb", [Interaction("slide", "temperature"),
-                                              Interaction("type", "opening", "D4 E4 F#4 G4 A4")], audio=True),
+                                              Interaction("type", "opening", "D4 E4 F#4 G4 A4"),
+                                              Interaction("type", "description", "a slow sad tune")], audio=True),
     Lesson("week4/09_genai_in_practice.ipynb",
            [Interaction("slide", "tokens"), Interaction("choose", "precision", "fp32")]),
 ]

@@ -88,3 +88,46 @@ def test_cached_corpus_has_both_modes():
     minor = np.mean([M.scale_share(m.pitches, "minor") for m in mels if m.mode == "minor"])
     major = np.mean([M.scale_share(m.pitches, "minor") for m in mels if m.mode == "major"])
     assert minor > major + 0.1
+
+
+# ---------------------------------------------------------------- descriptions (text in)
+def test_melody_labels_measure_mode_pace_and_range():
+    lively_narrow_minor = M.Melody([0, 3, 2, 3, 5, 3, 0, M.REST], [0.5] * 8, "minor")
+    assert M.melody_labels(lively_narrow_minor) == {"mode": "minor", "pace": "lively", "range": "narrow"}
+    slow_wide_major = M.Melody([0, 4, 7, 12, 4, 0], [2.0, 1.0, 1.0, 2.0, 1.0, 3.0], "major")
+    assert M.melody_labels(slow_wide_major) == {"mode": "major", "pace": "slow", "range": "wide"}
+    # the boundaries: mean length LIVELY_BELOW is slow, a span of WIDE_FROM semitones is wide
+    edge = M.Melody([0, M.WIDE_FROM - 1], [M.LIVELY_BELOW] * 2, "major")
+    assert M.melody_labels(edge)["pace"] == "slow" and M.melody_labels(edge)["range"] == "narrow"
+    assert M.melody_labels(M.Melody([0, M.WIDE_FROM], [1.0, 1.0], "major"))["range"] == "wide"
+    # only the first LABEL_NOTES notes count (what the model sees and writes)
+    long = M.Melody([0, 4] * 16 + [3, 15, 3, 3], [0.5] * 32 + [4.0] * 4, "minor")
+    assert M.melody_labels(long) == {"mode": "major", "pace": "lively", "range": "narrow"}
+    undecided = M.Melody([0, 2, 5], [1.0] * 3, "minor")
+    assert M.melody_labels(undecided)["mode"] is None and M.training_labels(undecided)["mode"] == "minor"
+    assert M.melody_labels(M.Melody([M.REST], [1.0], "major")) == {"mode": None, "pace": None, "range": None}
+
+
+def test_phrasings_map_back_to_their_labels():
+    train = M.description_bank()
+    held = M.description_bank(M.HELD_OUT_TEMPLATES, M.HELD_OUT_WORDS)
+    assert len(train) == 8 * 4 * 3 and len(held) == 8 * 2 * 2
+    assert len({t for t, _ in train}) == len(train)                         # every phrasing different
+    for text, labels in train + held:
+        assert M.labels_of_description(text) == labels, text
+    assert not {t for t, _ in train} & {t for t, _ in held}                # paraphrases never trained on
+    train_words = {w for prop in M.TRAIN_WORDS.values() for ws in prop.values() for w in ws}
+    held_words = {w for prop in M.HELD_OUT_WORDS.values() for ws in prop.values() for w in ws}
+    assert not train_words & held_words
+    assert M.labels_of_description("a slow sad tune") == {"mode": "minor", "pace": "slow"}
+    assert M.labels_of_description("a lively major dance") == {"mode": "major", "pace": "lively"}
+    assert M.labels_of_description("a happy sad tune") == {}                 # contradicts itself: no label
+
+
+def test_real_tunes_cover_every_label_combination():
+    counts = {}
+    for m in M.load_melodies():
+        key = tuple(M.training_labels(m)[p] for p in M.PROPERTIES)
+        counts[key] = counts.get(key, 0) + 1
+    assert set(counts) == {tuple(c[p] for p in M.PROPERTIES) for c in M.label_combinations()}
+    assert min(counts.values()) >= 20, counts

@@ -166,3 +166,83 @@ def test_prompt_key_report_counts_only_new_notes(tok, trained):
     rep = MM.prompt_key_report(model, tok, heads, "any", n=1, seed=0, max_notes=16)
     assert rep["kept the opening"] == 1.0 and rep["openings"] == 6
     assert 0 <= rep["continued from the opening"] <= 1 and 0 <= rep["unprompted"] <= 1
+
+
+# ----------------------------------------------------------------------------- text in
+@pytest.fixture(scope="module")
+def text_model(tok):
+    import torch
+    base = MM.new_melody_model(tok, n_layer=1, n_embd=32, seed=0)
+    before = {k: v.clone() for k, v in base.state_dict().items()}
+    model, log = MM.train_text_melody_model(base, tok, load_melodies()[:200], steps=30, batch_size=8, seed=0)
+    assert all(torch.equal(v, before[k]) for k, v in base.state_dict().items())   # the copy is trained, not base
+    return base, model, log
+
+
+def test_text_model_starts_as_its_base_and_a_zero_vector_is_unconditional(tok, text_model):
+    import torch
+    base, model, _ = text_model
+    ids = torch.tensor([tok.encode(Melody([0, 3, 7], [1.0] * 3, "minor"), "any")])
+    fresh = MM.TextMelodyModel(base)
+    text = torch.randn(1, 384, generator=torch.Generator().manual_seed(0))
+    assert torch.allclose(fresh(ids, text=text).logits, base(input_ids=ids).logits, atol=1e-6)   # zero-initialised
+    assert torch.equal(model(ids, text=torch.zeros(1, 384)).logits, model(ids).logits)
+    assert not torch.allclose(model(ids, text=text).logits, model(ids).logits)                  # it learned to listen
+
+
+def test_guidance_is_cond_plus_w_times_cond_minus_uncond(tok, text_model):
+    import torch
+    _, model, _ = text_model
+    ids = torch.tensor([[tok.bos_id, tok.condition_id("any")]] * 2)
+    text = MM._description_vectors(["a slow, sad tune with a narrow range", None])
+    cond = model(ids, text=text).logits[:, -1]
+    uncond = model(ids, text=torch.zeros_like(text)).logits[:, -1]
+    assert torch.allclose(MM._next_logits(model, ids, text, 2.0), cond + 2.0 * (cond - uncond), atol=1e-5)
+    assert torch.equal(MM._next_logits(model, ids, text, 0.0), cond)
+    assert torch.allclose(cond[1], uncond[1])                  # None: no description, guidance changes nothing
+
+
+def test_described_samples_are_seeded_and_ordered(tok, text_model):
+    _, model, _ = text_model
+    ask = ["a slow, sad tune with a narrow range", "a lively, happy tune with a wide range"]
+    a = MM.sample_described(model, tok, ask, n=3, guidance=2.0, seed=4, max_notes=16)
+    b = MM.sample_described(model, tok, ask, n=3, guidance=2.0, seed=4, max_notes=16)
+    assert [m.pitches for m in a] == [m.pitches for m in b] and len(a) == 6
+    assert [m.source for m in a] == [f"described: {d}" for d in ask for _ in range(3)]
+    assert all(8 <= len(m) <= 16 for m in a)
+    start = Melody([0, 3, 7, 3], [1.0] * 4, "minor", 57)
+    cont = MM.sample_described(model, tok, ask[0], n=2, guidance=1.0, seed=0, opening=start)
+    assert all(m.pitches[:4] == start.pitches and m.tonic_midi == 57 for m in cont)
+    with pytest.raises(BadInputError, match="guidance"):
+        MM.sample_described(model, tok, ask, guidance=-1)
+    with pytest.raises(BadInputError, match="temperature"):
+        MM.sample_described(model, tok, ask, temperature=0)
+
+
+def test_description_sampler_picks_a_phrasing_of_the_tunes_labels_or_drops_it():
+    import torch
+    from course_utils.data import melodies as M
+    bank = M.description_bank()
+    vectors = torch.eye(len(bank))[:, :len(bank)]              # one-hot "embeddings": row i = phrasing i
+    pick = MM.description_sampler([t for t, _ in bank], [lab for _, lab in bank], vectors, drop=0.25)
+    tunes = load_melodies()[:300]
+    rows = pick(tunes, np.random.default_rng(0))
+    dropped = rows.sum(1) == 0
+    assert 0.15 < float(dropped.float().mean()) < 0.35
+    for m, r, d in zip(tunes, rows, dropped):
+        if not d:
+            assert bank[int(r.argmax())][1] == M.training_labels(m)
+
+
+def test_description_report_has_a_row_per_guidance_and_a_baseline(tok, text_model):
+    _, model, _ = text_model
+    from course_utils.data import melodies as M
+    described = M.description_bank()[::24]
+    report = MM.description_report(model, tok, described, guidances=(0.0, 3.0), n=2, seed=0, max_notes=16)
+    assert list(report) == ["guidance 0", "guidance 3", "no description"]
+    for row in report.values():
+        assert set(row) == {"mode", "pace", "range", "all three"} and all(0 <= v <= 1 for v in row.values())
+        assert row["all three"] <= min(row["mode"], row["pace"], row["range"])
+    mels = [Melody([0, 3, 5], [0.5] * 3, "minor"), Melody([0, 4, 12], [2.0] * 3, "major")]
+    wanted = [{"mode": "minor", "pace": "lively", "range": "narrow"}] * 2
+    assert MM.match_shares(mels, wanted) == {"mode": 0.5, "pace": 0.5, "range": 0.5, "all three": 0.5}

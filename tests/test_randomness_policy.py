@@ -16,6 +16,13 @@ def _melody():
     MM.sample_melodies(model, tok, "minor", n=2, seed=1, max_notes=8)
 
 
+def _melody_text():
+    tok = MM.MelodyTokenizer()
+    base = MM.new_melody_model(tok, n_layer=1, n_embd=16, seed=1)
+    model, _ = MM.train_text_melody_model(base, tok, load_melodies()[:40], steps=2, batch_size=4, seed=1)
+    MM.sample_described(model, tok, ["a slow sad tune", None], n=2, guidance=2.0, seed=1, max_notes=8)
+
+
 def _diffusion():
     data = torch.randn(64, 2, generator=torch.Generator().manual_seed(0))
     with torch.random.fork_rng():              # the model's init is the caller's draw: keep it out of the check
@@ -35,7 +42,7 @@ def _gan():
     gan.train_gan(gan.ring_data(64, seed=0), steps=3, batch_size=8, n_snapshots=1, n_eval=16, seed=1)
 
 
-@pytest.mark.parametrize("work", [_melody, _diffusion, _tiny_gpt, _gan], ids=lambda f: f.__name__.strip("_"))
+@pytest.mark.parametrize("work", [_melody, _melody_text, _diffusion, _tiny_gpt, _gan], ids=lambda f: f.__name__.strip("_"))
 def test_the_lessons_random_stream_is_left_alone(work):
     torch.manual_seed(1234)
     expected = torch.rand(4)

@@ -92,3 +92,52 @@ def test_widget_opening_box(model_and_tok):
     assert "not a note" in str(out.outputs)
     opening.value = ""
     assert out.outputs[0]["text"].startswith("asked: minor") and len(out.outputs) == 3
+
+
+@pytest.fixture(scope="module")
+def text_model(model_and_tok):
+    import torch
+    model, _ = model_and_tok
+    text = MM.TextMelodyModel(model)
+    with torch.no_grad():   # untrained is enough: a random projection so the description matters
+        text.project.weight.copy_(torch.randn(text.project.weight.shape, generator=torch.Generator().manual_seed(0)))
+    return text
+
+
+def test_compose_melody_from_a_description_is_cached_by_description_and_guidance(model_and_tok, text_model):
+    model, tok = model_and_tok
+    kw = dict(text_model=text_model, seed=3, max_seconds=2.0)
+    a = MM.compose_melody(model, tok, description="a slow sad tune", guidance=2.0, **kw)
+    assert a.summary.startswith("described: 'a slow sad tune', guidance 2 | measured: ")
+    assert "asked: (the description)" in a.summary and "a slow sad tune" in a.figure.axes[0].get_title()
+    sampler = MM._SAMPLERS[(id(model), id(text_model))]
+    hits = sampler.cache_info().hits
+    b = MM.compose_melody(model, tok, description=" a slow sad tune ", guidance=2.0, timbre="pluck", **kw)
+    assert b.melody.pitches == a.melody.pitches and sampler.cache_info().hits == hits + 1
+    MM.compose_melody(model, tok, description="a slow sad tune", guidance=0.0, **kw)
+    MM.compose_melody(model, tok, description="a lively happy tune with big jumps", guidance=2.0, **kw)
+    assert sampler.cache_info().hits == hits + 1                      # new guidance, new description: new draws
+    same = MM.sample_described(text_model, tok, ["a slow sad tune"], n=1, guidance=2.0, seed=3, max_notes=32)[0]
+    assert same.pitches == a.melody.pitches                           # the widget shows sample_described's draw
+    plain = MM.compose_melody(model, tok, condition="major", description="", **kw)
+    assert plain.summary.startswith("asked: major")                   # empty: the condition token, as before
+    with pytest.raises(BadInputError, match="text model"):
+        MM.compose_melody(model, tok, description="a slow sad tune")
+    with pytest.raises(BadInputError, match="guidance"):
+        MM.compose_melody(model, tok, description="a slow sad tune", guidance=-1, text_model=text_model)
+
+
+def test_widget_with_a_text_model_has_a_description_box_and_a_guidance_slider(model_and_tok, text_model):
+    model, tok = model_and_tok
+    assert "description" not in WA.melody_widget(model, tok).controls
+    box = WA.melody_widget(model, tok, text_model=text_model)
+    out = box.output
+    assert out.outputs[0]["text"].startswith("asked: minor")
+    box.controls["description"].value = "a slow sad tune"
+    assert out.outputs[0]["text"].startswith("described: 'a slow sad tune', guidance 2") and len(out.outputs) == 3
+    box.controls["guidance"].value = 4.0
+    assert out.outputs[0]["text"].startswith("described: 'a slow sad tune', guidance 4")
+    box.controls["opening"].value = "A3 C4 E4"                        # a description and an opening together
+    assert out.outputs[0]["text"].startswith("opening: 3 notes (minor, tonic A3)")
+    box.controls["description"].value = ""
+    assert "described" not in out.outputs[0]["text"]

@@ -398,3 +398,87 @@ def split_melodies(melodies: list[Melody], val_share: float = 0.1, seed: int = 0
     idx = np.random.default_rng(seed).permutation(len(melodies))
     n_val = int(round(len(melodies) * val_share))
     return [melodies[i] for i in idx[n_val:]], [melodies[i] for i in idx[:n_val]]
+
+
+# ---------------------------------------------------------------- descriptions (text in)
+# Each tune's measurable properties, as words. The data has no metre (bars are not kept), so
+# descriptions say mode, pace and range only. All are measured on the first LABEL_NOTES notes:
+# what the melody model sees in training and writes when sampling.
+LABEL_NOTES = 32
+LIVELY_BELOW = 1.15   # mean note length in beats below this: "lively" (many short notes); the corpus median
+WIDE_FROM = 12        # semitones from the lowest to the highest note: an octave or more is "wide"
+PACES = ("lively", "slow")
+RANGES = ("narrow", "wide")
+PROPERTIES = ("mode", "pace", "range")
+
+# words used in training descriptions (one list per label) and the templates that hold them
+TRAIN_WORDS = {
+    "mode": {"major": ("happy", "major", "bright"), "minor": ("sad", "minor", "dark")},
+    "pace": {"lively": ("lively", "fast", "quick"), "slow": ("slow", "calm", "gentle")},
+    "range": {"narrow": ("with a narrow range", "that stays within a few notes", "with small steps"),
+              "wide": ("with a wide range", "that leaps across an octave", "with big jumps")},
+}
+TRAIN_TEMPLATES = ("a {pace}, {mode} tune {range}", "a {mode} melody, {pace}, {range}",
+                   "a {pace} {mode} folk song {range}", "{mode} and {pace} music {range}")
+# paraphrases never used in training: other words, other sentence shapes
+HELD_OUT_WORDS = {
+    "mode": {"major": ("cheerful", "joyful"), "minor": ("melancholy", "mournful")},
+    "pace": {"lively": ("brisk", "energetic"), "slow": ("unhurried", "leisurely")},
+    "range": {"narrow": ("hardly moving up or down", "in a tight span of pitches"),
+              "wide": ("climbing high and falling low", "spanning many pitches")},
+}
+HELD_OUT_TEMPLATES = ("compose something {mode} and {pace}, {range}", "I would like a {pace} {mode} piece, {range}")
+
+
+def melody_labels(melody: Melody, max_notes: int = LABEL_NOTES) -> dict[str, str | None]:
+    """The measured properties of a tune's first `max_notes` notes: mode (its thirds, None when they
+    do not tell), pace (mean note length below LIVELY_BELOW beats: lively) and range (lowest to
+    highest note WIDE_FROM semitones or more: wide). Used to label real tunes and to judge generated ones."""
+    pitches, durations = melody.pitches[:max_notes], melody.durations[:max_notes]
+    notes = [p for p in pitches if p != REST]
+    if not notes:
+        return {"mode": None, "pace": None, "range": None}
+    return {"mode": mode_of(pitches),
+            "pace": "lively" if float(np.mean(durations)) < LIVELY_BELOW else "slow",
+            "range": "wide" if max(notes) - min(notes) >= WIDE_FROM else "narrow"}
+
+
+def training_labels(melody: Melody, max_notes: int = LABEL_NOTES) -> dict[str, str]:
+    """melody_labels, with the tune's own mode where its first notes do not tell."""
+    labels = melody_labels(melody, max_notes)
+    return {**labels, "mode": labels["mode"] or melody.mode}
+
+
+def label_combinations() -> list[dict[str, str]]:
+    """All 8 combinations of mode x pace x range."""
+    return [{"mode": m, "pace": p, "range": r} for m in MODES for p in PACES for r in RANGES]
+
+
+def describe(labels: dict[str, str], templates=TRAIN_TEMPLATES, words=TRAIN_WORDS) -> list[str]:
+    """Every phrasing of one label combination: each template with the i-th word of each property
+    (i = 0, 1, ...: as many as the longest word list; shorter lists wrap around)."""
+    n = max(len(w) for prop in words.values() for w in prop.values())
+    out = []
+    for tpl in templates:
+        for i in range(n):
+            fill = {prop: words[prop][labels[prop]][i % len(words[prop][labels[prop]])] for prop in PROPERTIES}
+            out.append(tpl.format(**fill))
+    return list(dict.fromkeys(out))
+
+
+def description_bank(templates=TRAIN_TEMPLATES, words=TRAIN_WORDS) -> list[tuple[str, dict[str, str]]]:
+    """(description, labels) for every label combination and phrasing."""
+    return [(text, labels) for labels in label_combinations() for text in describe(labels, templates, words)]
+
+
+def labels_of_description(text: str) -> dict[str, str]:
+    """The labels a description names, read back from its words (training and held-out lists).
+    Used to check the phrasings and to score typed descriptions, never by the model."""
+    text = (text or "").lower()
+    found = {}
+    for words in (TRAIN_WORDS, HELD_OUT_WORDS):
+        for prop, by_label in words.items():
+            for label, phrases in by_label.items():
+                if any(re.search(r"\b" + re.escape(p.lower()) + r"\b", text) for p in phrases):
+                    found.setdefault(prop, set()).add(label)
+    return {prop: labels.pop() for prop, labels in found.items() if len(labels) == 1}

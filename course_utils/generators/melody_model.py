@@ -7,12 +7,17 @@
     conditioning_report(model, tok)                     # does asking for minor give minor?
     continue_melodies(model, tok, [parse_opening("D4 E4 F#4 G4 A4")], "any", seed=0)   # melody in
     prompt_key_report(model, tok, openings)             # do continuations keep the opening's key?
+    text_model, log = train_text_melody_model(model, tok, train_melodies)   # text in (MiniLM vector)
+    sample_described(text_model, tok, ["a slow, sad tune with a narrow range"], n=4, guidance=2.0)
+    description_report(text_model, tok, description_bank())   # measured labels match the words?
 
 A melody becomes  <bos> <minor> P+0 D1 P+3 D0.5 ... <eos>: the condition token comes first, so
 every later prediction can depend on it. Each note is two tokens, its pitch relative to the
 tonic (or a rest) and its duration in quarter notes. During training the condition is replaced
 by <any> for a share of the tunes, so the same model can also sample without a condition: that
-is the baseline the conditioning is measured against.
+is the baseline the conditioning is measured against. Text in: a copy of the trained model whose
+token embeddings get a description's MiniLM vector added (TextMelodyModel), trained on phrasings of
+each tune's measured mode, pace and range, sampled with classifier-free guidance.
 """
 from __future__ import annotations
 
@@ -34,8 +39,9 @@ from course_utils.training.schedule import cosine_decay, linear_warmup
 from course_utils.sampling.logits import sample_next
 from course_utils.training.scoring import next_token_nll
 from course_utils.training.log import TrainLog
-from course_utils.data.melodies import (DURATIONS, MODES, PITCH_MAX, PITCH_MIN, REST, Melody, mode_of,
-                                        note_name, parse_opening, scale_share)
+from course_utils.data.melodies import (DURATIONS, MODES, PITCH_MAX, PITCH_MIN, PROPERTIES, REST, Melody,
+                                        description_bank, labels_of_description, melody_labels, mode_of,
+                                        note_name, parse_opening, scale_share, training_labels)
 
 CONDITIONS = ("major", "minor", "any")  # "any" = unconditioned
 
@@ -156,11 +162,13 @@ def train_melody_model(model, tokenizer, melodies: list[Melody], *, steps: int =
                        lr: float = 3e-3, condition_dropout: float = 0.2, max_notes: int = 64,
                        minor_weight: float | None = None, seed: int = 0, val_melodies=None,
                        eval_every: int = 100, progress: bool = False,
-                       time_budget_s: float | None = None, callback=None) -> TrainLog:
+                       time_budget_s: float | None = None, callback=None, texts=None) -> TrainLog:
     """Next-token training with AdamW and a cosine learning rate. Tunes are drawn with weights
     so both modes are seen about equally often (minor tunes are rarer in folk collections).
     Stops after `steps`, or earlier when `time_budget_s` runs out or `callback(step, model)`
-    (called every `eval_every` steps) returns True."""
+    (called every `eval_every` steps) returns True. `texts` (a TextMelodyModel's training): a
+    function (melodies, rng) -> (B, 384) vectors, zero rows for dropped descriptions; every tune
+    then gets the <any> token and its description vector is added to its token embeddings."""
     if not melodies:
         raise BadInputError("No melodies to train on.")
     if steps < 1 or batch_size < 1:
@@ -179,9 +187,13 @@ def train_melody_model(model, tokenizer, melodies: list[Melody], *, steps: int =
     model.train()
     for step in range(steps):
         idx = rng.choice(len(melodies), size=batch_size, p=weights)
-        ids, mask, labels = _batch(tokenizer, _encode_all(tokenizer, [melodies[i] for i in idx],
-                                                          condition_dropout, rng, max_notes))
-        loss = model(input_ids=ids, attention_mask=mask, labels=labels).loss
+        batch = [melodies[i] for i in idx]
+        if texts is None:
+            ids, mask, labels = _batch(tokenizer, _encode_all(tokenizer, batch, condition_dropout, rng, max_notes))
+            loss = model(input_ids=ids, attention_mask=mask, labels=labels).loss
+        else:
+            ids, mask, labels = _batch(tokenizer, _encode_all(tokenizer, batch, 1.0, rng, max_notes))
+            loss = model(input_ids=ids, attention_mask=mask, labels=labels, text=texts(batch, rng)).loss
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -218,7 +230,20 @@ def _check_lengths(model, n, max_notes, min_notes):
                             f"holds {limit}: use max_notes <= {(limit - 3) // 2}.")
 
 
-def _draw(model, tokenizer, ids, *, temperature, seed, max_notes, min_notes, given_notes=0):
+def _next_logits(model, ids, text=None, guidance=0.0):
+    """The last position's logits; with a description vector (a TextMelodyModel), classifier-free
+    guidance as in lesson 07: cond + w * (cond - uncond), w = 0 the plain conditional model."""
+    if text is None:
+        return model(input_ids=ids, use_cache=False).logits[:, -1, :].float()
+    if guidance == 0:
+        return model(input_ids=ids, text=text).logits[:, -1, :].float()
+    both = model(input_ids=torch.cat([ids, ids]), text=torch.cat([text, torch.zeros_like(text)]))
+    cond, uncond = both.logits[:, -1, :].float().chunk(2)
+    return cond + guidance * (cond - uncond)
+
+
+def _draw(model, tokenizer, ids, *, temperature, seed, max_notes, min_notes, given_notes=0, text=None,
+          guidance=0.0):
     """The sampling loop shared by sample_melodies and continue_melodies: `ids` (n x L) ends just
     before a pitch token, after `given_notes` notes; notes are drawn until <eos> or max_notes."""
     model.eval()
@@ -236,7 +261,7 @@ def _draw(model, tokenizer, ids, *, temperature, seed, max_notes, min_notes, giv
     for t in range(2 * given_notes, 2 * max_notes):
         # The whole prefix again each step (no KV cache): for ~100 tokens on a 2-layer model this
         # costs little and works the same on every transformers version.
-        logits = model(input_ids=out, use_cache=False).logits[:, -1, :].float() / temperature
+        logits = _next_logits(model, out, text, guidance) / temperature
         if t % 2 == 1:
             logits = logits + dur_mask
         else:
@@ -368,9 +393,150 @@ def data_report(melodies: list[Melody]) -> dict[str, dict[str, float]]:
 
 def print_report(report: dict[str, dict[str, float]], title: str = "condition") -> None:
     cols = list(next(iter(report.values())))
-    print(f"{title:<10}" + "".join(f"{c:>16}" for c in cols))
+    width = max(10, len(title), *(len(row) for row in report))
+    print(f"{title:<{width}}" + "".join(f"{c:>16}" for c in cols))
     for row, vals in report.items():
-        print(f"{row:<10}" + "".join(f"{vals[c]:>16.2f}" for c in cols))
+        print(f"{row:<{width}}" + "".join(f"{vals[c]:>16.2f}" for c in cols))
+
+
+# ----------------------------------------------------------------------------- text in
+class TextMelodyModel(torch.nn.Module):
+    """Text in: a melody GPT-2 (its sequences start <bos> <any>) whose every token embedding gets a
+    description's MiniLM vector added, through one linear map (384 -> width, no bias: a zero vector
+    adds nothing, which is the unconditional model classifier-free guidance needs). Everything else
+    is the melody model. (Added at the <any> token only, the model learned the mode but not the pace.)"""
+
+    def __init__(self, lm, text_dim: int = 384):
+        super().__init__()
+        self.lm = lm
+        with seeded(0):   # nn.Linear draws initial weights: not from the lesson's stream
+            self.project = torch.nn.Linear(text_dim, lm.config.n_embd, bias=False)
+        torch.nn.init.zeros_(self.project.weight)   # starts as exactly the melody model it was copied from
+
+    @property
+    def config(self):
+        return self.lm.config
+
+    @property
+    def device(self):
+        return self.lm.device
+
+    def num_parameters(self) -> int:
+        return sum(p.numel() for p in self.parameters())
+
+    def forward(self, input_ids, attention_mask=None, labels=None, text=None, use_cache=False):
+        embeds = self.lm.transformer.wte(input_ids)
+        if text is not None:
+            embeds = embeds + self.project(text.to(embeds.device, embeds.dtype))[:, None, :]
+        return self.lm(inputs_embeds=embeds, attention_mask=attention_mask, labels=labels, use_cache=False)
+
+
+def description_sampler(texts: list[str], labels: list[dict], vectors: torch.Tensor, drop: float = 0.2):
+    """For training: fn(melodies, rng) -> one random phrasing vector of each tune's measured labels
+    (data.melodies.training_labels), or a zero vector for a share `drop` (condition dropout)."""
+    by_key: dict[tuple, list[int]] = {}
+    for i, lab in enumerate(labels):
+        by_key.setdefault(tuple(lab[p] for p in PROPERTIES), []).append(i)
+
+    def pick(melodies, rng) -> torch.Tensor:
+        rows = []
+        for m in melodies:
+            options = by_key[tuple(training_labels(m)[p] for p in PROPERTIES)]
+            j = options[int(rng.integers(len(options)))]
+            rows.append(torch.zeros_like(vectors[j]) if rng.random() < drop else vectors[j])
+        return torch.stack(rows)
+    return pick
+
+
+def train_text_melody_model(base, tokenizer, melodies: list[Melody], *, steps: int = 300, lr: float = 3e-3,
+                            drop: float = 0.2, seed: int = 0, max_notes: int = 32, batch_size: int = 32):
+    """Copy a trained melody model, add the description projection, and train both on the tunes,
+    each with a random training phrasing of its measured labels (data.melodies.description_bank).
+    Returns (text model, TrainLog). The copy leaves `base` untouched."""
+    import copy
+
+    from course_utils.generators.text_condition import encode_prompts
+    bank = description_bank()
+    vectors = encode_prompts([t for t, _ in bank])
+    model = TextMelodyModel(copy.deepcopy(base), vectors.shape[1]).train()
+    log = train_melody_model(model, tokenizer, melodies, steps=steps, batch_size=batch_size, lr=lr, seed=seed,
+                             max_notes=max_notes, texts=description_sampler([t for t, _ in bank],
+                                                                            [lab for _, lab in bank], vectors, drop))
+    return model.eval(), log
+
+
+def _description_vectors(descriptions, dim: int = 384) -> torch.Tensor:
+    """MiniLM vectors of the descriptions; None (or "") gives a zero vector of `dim`: no description."""
+    from course_utils.generators.text_condition import encode_prompts
+    texts = [d for d in descriptions if d]
+    enc = encode_prompts(texts) if texts else None
+    rows, k = [], 0
+    for d in descriptions:
+        if d:
+            rows.append(enc[k])
+            k += 1
+        else:
+            rows.append(torch.zeros(dim))
+    return torch.stack(rows)
+
+
+@one_cpu_thread()   # tiny model: one thread is faster and gives the same numbers anywhere
+@torch.no_grad()
+def sample_described(model: TextMelodyModel, tokenizer: MelodyTokenizer, descriptions, *, n: int = 1,
+                     guidance: float = 0.0, temperature: float = 1.0, seed: int = 0, max_notes: int = 32,
+                     min_notes: int = 8, tonic_midi: int = 60, opening: Melody | None = None) -> list[Melody]:
+    """Text in: `n` melodies per description (description 0's n first, ...; None = unconditional),
+    sampled with classifier-free guidance `guidance` (0 = the plain conditional model). With an
+    `opening`, each melody continues it (as continue_melodies)."""
+    if isinstance(descriptions, str) or descriptions is None:
+        descriptions = [descriptions]
+    if not descriptions:
+        raise BadInputError("sample_described needs at least one description.")
+    if guidance < 0:
+        raise BadInputError(f"guidance must be >= 0 (0 = no extra push), got {guidance}.")
+    check_temperature(temperature)
+    k = 0 if opening is None else len(opening)
+    _check_lengths(model, n, max_notes, max(min_notes, k + 4 if k else min_notes))
+    text = _description_vectors(descriptions, model.project.in_features).repeat_interleave(n, dim=0).to(model.device)
+    row = ([tokenizer.bos_id, tokenizer.condition_id("any")] if opening is None
+           else tokenizer.encode(opening, "any", max_notes=k)[:2 + 2 * k])
+    ids = torch.tensor([row] * len(text), device=model.device)
+    out = _draw(model, tokenizer, ids, temperature=temperature, seed=seed, max_notes=max_notes,
+                min_notes=max(min_notes, k + 4) if k else min_notes, given_notes=k, text=text,
+                guidance=float(guidance))
+    tonic = tonic_midi if opening is None else opening.tonic_midi
+    mels = []
+    for r, d in zip(out, [d for d in descriptions for _ in range(n)]):
+        m = tokenizer.decode(r.tolist(), tonic)
+        mels.append(Melody(m.pitches, m.durations, mode_of(m.pitches) or "major", tonic, f"described: {d}"))
+    return mels
+
+
+def match_shares(melodies: list[Melody], wanted: list[dict]) -> dict[str, float]:
+    """Share of melodies whose measured labels (data.melodies.melody_labels) match the wanted ones,
+    per property and for all three at once."""
+    got = [melody_labels(m) for m in melodies]
+    out = {p: float(np.mean([g[p] == w[p] for g, w in zip(got, wanted)])) for p in PROPERTIES}
+    out["all three"] = float(np.mean([all(g[p] == w[p] for p in PROPERTIES) for g, w in zip(got, wanted)]))
+    return out
+
+
+def description_report(model: TextMelodyModel, tokenizer, described: list[tuple[str, dict]], *,
+                       guidances=(0.0, 2.0), n: int = 8, temperature: float = 1.0, seed: int = 0,
+                       max_notes: int = 32) -> dict[str, dict[str, float]]:
+    """For each guidance weight, and unconditionally: the match shares (match_shares) of `n`
+    melodies per (description, labels) pair. The unconditional row scores the same number of
+    unconditional melodies against the same wanted labels: the baseline."""
+    wanted = [lab for _, lab in described for _ in range(n)]
+    report = {}
+    for w in guidances:
+        mels = sample_described(model, tokenizer, [t for t, _ in described], n=n, guidance=w,
+                                temperature=temperature, seed=seed, max_notes=max_notes)
+        report[f"guidance {w:g}"] = match_shares(mels, wanted)
+    free = sample_described(model, tokenizer, [None] * len(described), n=n, temperature=temperature,
+                            seed=seed, max_notes=max_notes)
+    report["no description"] = match_shares(free, wanted)
+    return report
 
 
 # ----------------------------------------------------------------------------- one melody, heard
@@ -386,14 +552,20 @@ class Composition:
     figure: object  # matplotlib.figure.Figure
 
 
-def _sampler(model, tokenizer):
+def _sampler(model, tokenizer, text_model=None):
     @lru_cache(maxsize=64)
-    def sample(condition: str, temperature: float, seed: int, opening=None) -> Melody:
-        if opening is None:
+    def sample(condition: str, temperature: float, seed: int, opening=None, description: str = "",
+               guidance: float = 0.0) -> Melody:
+        prompt = None
+        if opening is not None:
+            pitches, durations, mode, tonic = opening
+            prompt = Melody(list(pitches), list(durations), mode, tonic, "typed opening")
+        if description:
+            return sample_described(text_model, tokenizer, [description], n=1, guidance=guidance,
+                                    temperature=temperature, seed=seed, max_notes=32, opening=prompt)[0]
+        if prompt is None:
             return sample_melodies(model, tokenizer, condition, n=1, temperature=temperature, seed=seed,
                                    max_notes=32)[0]
-        pitches, durations, mode, tonic = opening
-        prompt = Melody(list(pitches), list(durations), mode, tonic, "typed opening")
         return continue_melodies(model, tokenizer, [prompt], condition, n=1, temperature=temperature,
                                  seed=seed, max_notes=32)[0]
     return sample
@@ -406,10 +578,13 @@ MAX_OPENING_NOTES = 24   # the widget continues to 32 notes: at least 8 of them 
 def compose_melody(model, tokenizer, *, condition: str = "major", temperature: float = 1.0, seed: int = 0,
                    tempo: float = 120.0, timbre: str = "clarinet", variation: bool = False,
                    tonic_midi: int = 62, max_seconds: float = 8.0, sample_rate: int = WIDGET_RATE,
-                   opening: str = "") -> Composition:
+                   opening: str = "", text_model=None, description: str = "",
+                   guidance: float = 2.0) -> Composition:
     """Sample one melody (cached), render it, and describe it: the plain function behind the widget.
     `opening`: notes typed as names (data.melodies.parse_opening, e.g. "D4 E4 F#4 G4 A4"); the model
-    continues them, and the melody plays at the opening's own pitch. Empty: no opening."""
+    continues them, and the melody plays at the opening's own pitch. Empty: no opening.
+    `description` (with `text_model`, a TextMelodyModel): text in, sampled with classifier-free
+    `guidance`; it replaces the condition. Empty: the condition token as before."""
     if timbre not in TIMBRES:
         raise BadInputError(f"timbre must be one of {TIMBRES}, got {timbre!r}.")
     if condition not in CONDITIONS:
@@ -421,14 +596,20 @@ def compose_melody(model, tokenizer, *, condition: str = "major", temperature: f
             raise BadInputError(f"the opening has {len(prompt)} notes; type at most {MAX_OPENING_NOTES} "
                                 f"(the model continues it to 32 notes).")
         tonic_midi = prompt.tonic_midi
-    key = id(model)
+    description = str(description or "").strip()
+    if description and text_model is None:
+        raise BadInputError("a description needs a text model: compose_melody(..., text_model=text_model).")
+    if float(guidance) < 0:
+        raise BadInputError(f"guidance must be >= 0 (0 = no extra push), got {guidance}.")
+    key = id(model) if text_model is None else (id(model), id(text_model))
     if key not in _SAMPLERS:
         _SAMPLERS.clear()  # one model at a time: don't keep old models alive
-        _SAMPLERS[key] = _sampler(model, tokenizer)
+        _SAMPLERS[key] = _sampler(model, tokenizer, text_model)
     temperature = check_temperature(temperature)   # a clear message for 0, -1 or "hot"
     cache_key = None if prompt is None else (tuple(prompt.pitches), tuple(prompt.durations), prompt.mode,
                                              prompt.tonic_midi)
-    mel = _SAMPLERS[key](condition, round(temperature, 3), int(seed), cache_key)
+    mel = _SAMPLERS[key](condition, round(temperature, 3), int(seed), cache_key, description,
+                         round(float(guidance), 2) if description else 0.0)
     mel = Melody(mel.pitches, mel.durations, mel.mode, tonic_midi, mel.source)
     wave = render_melody(mel, tempo=tempo, timbre=timbre, sample_rate=sample_rate, variation=variation,
                          seed=seed, max_seconds=max_seconds)
@@ -437,10 +618,17 @@ def compose_melody(model, tokenizer, *, condition: str = "major", temperature: f
     start = "" if prompt is None else (f"opening: {k} notes ({prompt.mode}, tonic {note_name(tonic_midi)}) + "
                                        f"{len(mel) - k} new, new notes in the opening's scale "
                                        f"{scale_share(mel.pitches[k:], prompt.mode):.2f} | ")
+    if description:
+        named, got = labels_of_description(description), melody_labels(mel)
+        heard = ", ".join(f"{got[p] or 'undecided'}" + (" ✓" if named.get(p) == got[p] else " ✗" if p in named else "")
+                          for p in PROPERTIES)
+        start += f"described: {description!r}, guidance {float(guidance):g} | measured: {heard} | "
+        condition = "(the description)"
     summary = (f"{start}asked: {condition} | {len(mel)} notes | in major scale {scale_share(mel.pitches, 'major'):.2f}, "
                f"in minor scale {scale_share(mel.pitches, 'minor'):.2f} | thirds say: {judged} | "
                f"{len(wave) / sample_rate:.1f} s of audio at {sample_rate} Hz")
-    title = f"asked for {condition}, temperature {temperature:g}, seed {seed}"
+    title = (f"{description!r}, guidance {float(guidance):g}" if description else f"asked for {condition}") + \
+        f", temperature {temperature:g}, seed {seed}"
     fig = piano_roll(mel, tempo=tempo, prompt_notes=k,
                      title=title if prompt is None else f"your opening, continued: {title}")
     return Composition(mel, wave, sample_rate, summary, fig)

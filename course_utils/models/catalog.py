@@ -69,8 +69,8 @@ CATALOG: dict[str, RoleSpec] = {s.role: s for s in [
              "a pretrained encoder to fine-tune for classification (RoBERTa online)", ("01", "04"),
              hub_max_length=512),
     RoleSpec("sentence-encoder", "feature-extraction", "sentence-transformers/all-MiniLM-L6-v2", MINILM,
-             "turn a sentence into one vector (used to condition image generation); its WordPiece "
-             "tokenizer in lesson 01", ("01", "02b", "07")),
+             "turn a sentence into one vector (used to condition image and melody generation); its WordPiece "
+             "tokenizer in lesson 01", ("01", "02b", "07", "08")),
     RoleSpec("image-generation", "text-to-image", "stabilityai/sd-turbo", None,
              "text-to-image diffusion (online + GPU only; offline the course trains its own)", ("07",)),
     RoleSpec("music-generation", "text-to-audio", "facebook/musicgen-small", None,

@@ -60,6 +60,21 @@ QUIZ = [
                "Randomness (랜덤성) makes single samples stray; the measurement over many is what shows the condition's "
                "effect.", correct=True),
     )),
+    Choice("Text in (텍스트 입력): the description \"a slow, sad tune\" reaches the melody model how?", (
+        Option("MiniLM turns it into 384 numbers; a learned linear map turns those into a vector added to every "
+               "token's embedding, and the transformer reads it with its input",
+               "The text is encoded and fed to the model: the same sentence encoder as lesson 07, one new linear map, "
+               "and the unchanged transformer (section 9).", correct=True),
+        Option("Its words become new tokens in the melody vocabulary",
+               "The melody vocabulary did not change: only a vector from the sentence encoder is added to one "
+               "embeddings. That is also why paraphrases with new words can work at all."),
+        Option("A rule picks <minor> for \"sad\" and <major> for \"happy\"",
+               "No rule reads the words: the model only sees MiniLM's vector. The word lists are used to label the "
+               "training songs and to score the results, never by the model."),
+        Option("Guidance rewrites the notes after sampling until they match",
+               "Guidance changes each next-token distribution while sampling (cond + w · (cond − uncond)); nothing is "
+               "rewritten afterwards."),
+    )),
     Choice("Micro-variation (미세한 변화) on, rendered with seeds 1 and 2; and off, with seeds 1 and 2. Which renders "
            "are identical?", (
         Option("None: every render is random", "With variation off nothing is random: the render is exact and "
