@@ -676,6 +676,11 @@ print(comp.summary)
 # needs the Hugging Face Hub and, in practice, a GPU. Offline (or without a GPU) this cell says
 # why it is skipped; on Colab with a GPU it generates 5 seconds of music.
 #
+# Side by side with what you built offline: MusicGen's **text in** is section 9 at scale (a T5
+# encoder where we used MiniLM, guidance on the codec tokens where we guided note tokens), and its
+# melody variant (`facebook/musicgen-melody`) takes a **melody in** as section 8 does, as the
+# chroma (pitch classes over time) of a recording rather than typed notes.
+#
 # The same recipe makes **speech (음성)**: text-to-speech (TTS, 음성 합성) models such as Bark
 # (`suno/bark`) turn text into audio-codec tokens with transformers and *sample* them, so the same
 # sentence comes out with slightly different timing and intonation every time: the micro-variation
