@@ -150,3 +150,19 @@ def test_bad_input_messages(call, words):
         call(random_logits(0))
     assert words in str(err.value)
     assert isinstance(err.value, ValueError)
+
+
+def test_guidance_is_transformers_cfg_with_scale_one_plus_w():
+    """sampling.logits.guided (lessons 07/08: w = 0 is the plain conditional model) equals
+    transformers' ClassifierFreeGuidanceLogitsProcessor at guidance_scale = 1 + w."""
+    from transformers import ClassifierFreeGuidanceLogitsProcessor
+
+    from course_utils.sampling.logits import guided
+
+    g = torch.Generator().manual_seed(0)
+    cond, uncond = torch.randn(2, 7, generator=g), torch.randn(2, 7, generator=g)
+    w = 1.5
+    want = ClassifierFreeGuidanceLogitsProcessor(1 + w)(torch.zeros(2, 1, dtype=torch.long), torch.cat([cond, uncond]))
+    got = guided(cond, uncond, w)
+    assert torch.allclose(got, want, atol=1e-5)
+    assert torch.equal(guided(cond, uncond, 0.0), cond)

@@ -27,6 +27,7 @@ from tqdm.auto import tqdm
 
 from course_utils.kernel.device import one_cpu_thread
 from course_utils.kernel.errors import BadInputError
+from course_utils.sampling.logits import guided
 from course_utils.training.schedule import cosine_decay
 from course_utils.training.log import TrainLog
 
@@ -315,7 +316,7 @@ def _guided_eps(model, x, t, cond, w):
                       torch.ones(len(x), dtype=torch.bool, device=x.device)])
     eps = model(torch.cat([x, x]), torch.cat([t, t]), torch.cat([cond, cond]), drop)
     eps_c, eps_u = eps.chunk(2)
-    return (1 + w) * eps_c - w * eps_u
+    return guided(eps_c, eps_u, w)
 
 
 def _record_set(ts: list[int], record) -> set[int]:

@@ -36,7 +36,7 @@ from course_utils.kernel.device import one_cpu_thread
 from course_utils.kernel.errors import BadInputError
 from course_utils.kernel.seed import seeded
 from course_utils.training.schedule import cosine_decay, linear_warmup
-from course_utils.sampling.logits import sample_next
+from course_utils.sampling.logits import guided, sample_next
 from course_utils.training.scoring import next_token_nll
 from course_utils.training.log import TrainLog
 from course_utils.data.melodies import (DURATIONS, MODES, PITCH_MAX, PITCH_MIN, PROPERTIES, REST, Melody,
@@ -232,14 +232,14 @@ def _check_lengths(model, n, max_notes, min_notes):
 
 def _next_logits(model, ids, text=None, guidance=0.0):
     """The last position's logits; with a description vector (a TextMelodyModel), classifier-free
-    guidance as in lesson 07: cond + w * (cond - uncond), w = 0 the plain conditional model."""
+    guidance as in lesson 07 (`sampling.logits.guided`), w = 0 the plain conditional model."""
     if text is None:
         return model(input_ids=ids, use_cache=False).logits[:, -1, :].float()
     if guidance == 0:
         return model(input_ids=ids, text=text).logits[:, -1, :].float()
     both = model(input_ids=torch.cat([ids, ids]), text=torch.cat([text, torch.zeros_like(text)]))
     cond, uncond = both.logits[:, -1, :].float().chunk(2)
-    return cond + guidance * (cond - uncond)
+    return guided(cond, uncond, guidance)
 
 
 def _draw(model, tokenizer, ids, *, temperature, seed, max_notes, min_notes, given_notes=0, text=None,

@@ -137,6 +137,13 @@ def process_logits(logits: torch.Tensor, *, temperature: float | None = None, to
     return out
 
 
+def guided(cond: torch.Tensor, uncond: torch.Tensor, w: float) -> torch.Tensor:
+    """Classifier-free guidance in lessons 07/08's convention: (1 + w)·cond − w·uncond, so w = 0 is
+    the plain conditional model (transformers' guidance_scale γ = 1 + w, lesson 06). The one place
+    the course combines a conditional and an unconditional prediction (noise or logits)."""
+    return (1 + w) * cond - w * uncond
+
+
 def greedy(logits: torch.Tensor) -> torch.Tensor:
     """The most likely token id (shape () for (vocab,) logits, (batch,) for (batch, vocab))."""
     return torch.argmax(_check_logits(logits), dim=-1)
