@@ -28,7 +28,9 @@ __all__ = [
 __version__ = "0.1.0"
 
 
-def setup_lesson(lesson: str | None = None, *, seed: int | None = None, mode: str | None = None, device: str | None = None):
-    """One call at the top of every notebook: mode, device, seed, quiet logs; prints a short report."""
+def setup_lesson(lesson: str | None = None, *, seed: int | None = None, mode: str | None = None,
+                 device: str | None = None, language: str | None = None):
+    """One call at the top of every notebook: mode, device, seed, quiet logs, the language of the
+    workbook's messages ("ko" in the Korean edition); prints a short report."""
     from course_utils.lesson import setup_lesson as _setup
-    return _setup(lesson, seed=seed, mode=mode, device=device)
+    return _setup(lesson, seed=seed, mode=mode, device=device, language=language)

@@ -16,13 +16,25 @@ import traceback
 from dataclasses import dataclass
 from typing import Callable
 
+from course_utils.i18n import t
 from course_utils.kernel.errors import BadInputError
 
 MARK_PASS, MARK_FAIL, MARK_TODO = "✓", "✗", "…"
 
 
 class Mistake(Exception):
-    """Raised by a checker: its message is the diagnosis shown to the learner."""
+    """Raised by a checker: its message is the diagnosis shown to the learner.
+
+    The message is a template with {name} placeholders filled from `params` *after* translation
+    (course_utils.i18n), so the Korean edition diagnoses in Korean: never an f-string here.
+    """
+
+    def __init__(self, template: str, **params):
+        super().__init__(template)
+        self.template, self.params = template, params
+
+    def __str__(self) -> str:
+        return t(self.template, **self.params)
 
 
 @dataclass(frozen=True)
@@ -64,14 +76,15 @@ def check_exercise(exercise_id: str, fn: Callable) -> Result:
         raise BadInputError(f"pass your function itself, e.g. check_exercise({exercise_id!r}, {ex.name})")
     try:
         ex.checker(fn)
-        result = Result(True, f"{MARK_PASS} {ex.name}: {ex.passed}")
+        result = Result(True, f"{MARK_PASS} {ex.name}: {t(ex.passed)}")
     except NotImplementedError:
-        result = Result(False, f"{MARK_TODO} {ex.name} is not written yet: replace `raise NotImplementedError` by your "
-                               "code and run the cell again.")
+        result = Result(False, f"{MARK_TODO} " + t("{name} is not written yet: replace `raise NotImplementedError` by "
+                                                   "your code and run the cell again.", name=ex.name))
     except Mistake as m:
         result = Result(False, f"{MARK_FAIL} {ex.name}: {m}")
     except Exception as e:  # the learner's code crashed: say where, in one line, not a traceback
         frame = traceback.extract_tb(e.__traceback__)[-1]
-        result = Result(False, f"{MARK_FAIL} {ex.name} raised {type(e).__name__}: {e} "
-                               f"(line {frame.lineno}: {(frame.line or '').strip()})")
+        result = Result(False, f"{MARK_FAIL} " + t("{name} raised {error}: {message} (line {line}: {code})",
+                                                   name=ex.name, error=type(e).__name__, message=e,
+                                                   line=frame.lineno, code=(frame.line or "").strip()))
     return result

@@ -16,6 +16,7 @@ import importlib
 import math
 from dataclasses import dataclass, field
 
+from course_utils.i18n import t
 from course_utils.kernel.errors import BadInputError
 
 MARK_RIGHT, MARK_WRONG = "✓", "✗"
@@ -91,7 +92,7 @@ def answer(lesson: str, number: int, reply) -> Feedback:
             raise BadInputError(f"question {number} has options {', '.join(q.letters)}: answer with one of these letters "
                                 f"(got {reply!r})")
         option = q.options[q.letters.index(letter)]
-        return Feedback(option.correct, ("Right. " if option.correct else "Not this one. ") + option.why)
+        return Feedback(option.correct, t("Right." if option.correct else "Not this one.") + " " + t(option.why))
     try:
         value = float(str(reply).replace(",", "").strip())
     except ValueError:
@@ -99,24 +100,24 @@ def answer(lesson: str, number: int, reply) -> Feedback:
     if not math.isfinite(value):
         raise BadInputError(f"question {number} asks for a finite number (got {reply!r})")
     if abs(value - q.answer) <= q.tolerance:
-        return Feedback(True, "Right. " + q.why)
+        return Feedback(True, t("Right.") + " " + t(q.why))
     for typical, what in q.typical.items():
         if abs(value - typical) <= q.tolerance:
-            return Feedback(False, what)
-    return Feedback(False, q.otherwise)
+            return Feedback(False, t(what))
+    return Feedback(False, t(q.otherwise))
 
 
 def _options_text(q) -> list[str]:
     if isinstance(q, Choice):
-        return [f"{letter}) {o.text}" for letter, o in zip(q.letters, q.options)]
-    return ["(a number)"]
+        return [f"{letter}) {t(o.text)}" for letter, o in zip(q.letters, q.options)]
+    return [t("(a number)")]
 
 
 def as_text(lesson: str) -> str:
     """The questions as plain text (what a reader without a kernel sees), without the answers."""
     lines = []
     for i, q in enumerate(questions(lesson), 1):
-        lines.append(f"{i}. {q.prompt}")
+        lines.append(f"{i}. {t(q.prompt)}")
         lines += [f"   {line}" for line in _options_text(q)]
     return "\n".join(lines)
 
@@ -125,7 +126,9 @@ def as_html(lesson: str) -> str:
     """The questions as HTML (GitHub and an unrun notebook show this), without the answers."""
     items = []
     for q in questions(lesson):
-        opts = "".join(f"<li>{html.escape(t)}</li>" for t in _options_text(q))
-        items.append(f"<li>{html.escape(q.prompt)}<ul style='list-style: none'>{opts}</ul></li>")
-    return (f"<b>Quiz · 퀴즈 (lesson {html.escape(lesson)})</b> — run the notebook to answer here, or call "
-            f"<code>answer(\"{html.escape(lesson)}\", question, reply)</code><ol>{''.join(items)}</ol>")
+        opts = "".join(f"<li>{html.escape(line)}</li>" for line in _options_text(q))
+        items.append(f"<li>{html.escape(t(q.prompt))}<ul style='list-style: none'>{opts}</ul></li>")
+    return ("<b>" + t("Quiz · 퀴즈 (lesson {lesson})", lesson=html.escape(lesson)) + "</b> — "
+            + t("run the notebook to answer here, or call {code}",
+                code=f"<code>answer(\"{html.escape(lesson)}\", question, reply)</code>")
+            + f"<ol>{''.join(items)}</ol>")

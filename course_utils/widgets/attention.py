@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import ipywidgets as W
 
+from course_utils.i18n import t
 from course_utils.kernel.errors import BadInputError, CourseError
 from course_utils.models.anatomy import attention_tokens, attention_view, layers_and_heads
 from course_utils.widgets.output import Previewed, show_error, show_view
 
 
 def _token_options(tokens: list[str]) -> list[tuple[str, int]]:
-    return [(f"{i}: {t}", i) for i, t in enumerate(tokens)]
+    return [(f"{i}: {piece}", i) for i, piece in enumerate(tokens)]
 
 
 def attention_explorer(models: dict, text: str = "The cat sat on the mat because it was tired.", *,
@@ -32,12 +33,12 @@ def attention_explorer(models: dict, text: str = "The cat sat on the mat because
     style = {"description_width": "70px"}
     names = list(models)
     c = {
-        "text": W.Text(value=text, description="text", continuous_update=False, style=style,
+        "text": W.Text(value=text, description=t("text"), continuous_update=False, style=style,
                        layout=W.Layout(width="95%")),
-        "model": W.Dropdown(options=names, value=names[0], description="model", style=style),
-        "layer": W.IntSlider(value=0, min=0, max=0, description="layer", style=style, continuous_update=True),
-        "head": W.IntSlider(value=0, min=0, max=0, description="head", style=style, continuous_update=True),
-        "token": W.Dropdown(options=[("0", 0)], value=0, description="token", style=style),
+        "model": W.Dropdown(options=names, value=names[0], description=t("model"), style=style),
+        "layer": W.IntSlider(value=0, min=0, max=0, description=t("layer"), style=style, continuous_update=True),
+        "head": W.IntSlider(value=0, min=0, max=0, description=t("head"), style=style, continuous_update=True),
+        "token": W.Dropdown(options=[("0", 0)], value=0, description=t("token"), style=style),
     }
     out = W.Output()
     state = {"quiet": False}       # set while several controls change at once: redraw once, at the end
@@ -70,7 +71,7 @@ def attention_explorer(models: dict, text: str = "The cat sat on the mat because
             return                 # refresh shows the message
         keep = c["token"].value
         if first:                  # the named token if the text has it
-            wanted = [i for i, t in enumerate(tokens) if t.replace("␣", "").strip().lower() == token.lower()]
+            wanted = [i for i, piece in enumerate(tokens) if piece.replace("␣", "").strip().lower() == token.lower()]
             keep = wanted[0] if wanted else None
         c["token"].options = _token_options(tokens)
         c["token"].value = keep if keep is not None and keep < len(tokens) else len(tokens) - 1
@@ -97,6 +98,6 @@ def attention_explorer(models: dict, text: str = "The cat sat on the mat because
         c[name].observe(refresh, names="value")
     refresh()                      # draw once now: ipywidgets 7.7 and 8 then behave the same
     box = Previewed([c["text"], W.HBox([c["model"], c["token"]]), W.HBox([c["layer"], c["head"]]), out],
-                   hint="Try: another layer and head, another token, or your own text.")
+                   hint=t("Try: another layer and head, another token, or your own text."))
     box.controls, box.out, box.refresh = c, out, refresh
     return box

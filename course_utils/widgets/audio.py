@@ -18,6 +18,7 @@ slider's classifier-free guidance; melodies are cached by description and guidan
 from __future__ import annotations
 
 from course_utils.generators.audio import TIMBRES
+from course_utils.i18n import t
 from course_utils.kernel.errors import BadInputError
 from course_utils.widgets.output import Previewed, show_error, show_view
 from course_utils.generators.melody_model import CONDITIONS, compose_melody
@@ -30,19 +31,19 @@ def melody_widget(model, tokenizer, text_model=None):
     from IPython.display import Audio
 
     style = {"description_width": "initial"}
-    condition = W.Dropdown(options=list(CONDITIONS), value="minor", description="condition", style=style)
-    temperature = W.FloatSlider(value=1.0, min=0.2, max=2.0, step=0.1, description="temperature",
+    condition = W.Dropdown(options=list(CONDITIONS), value="minor", description=t("condition"), style=style)
+    temperature = W.FloatSlider(value=1.0, min=0.2, max=2.0, step=0.1, description=t("temperature"),
                                 continuous_update=False, style=style)
-    seed = W.IntText(value=0, description="seed", style=style)
-    tempo = W.IntSlider(value=120, min=60, max=200, step=10, description="tempo (bpm)",
+    seed = W.IntText(value=0, description=t("seed"), style=style)
+    tempo = W.IntSlider(value=120, min=60, max=200, step=10, description=t("tempo (bpm)"),
                         continuous_update=False, style=style)
-    timbre = W.Dropdown(options=list(TIMBRES), value="clarinet", description="timbre", style=style)
-    variation = W.Checkbox(value=False, description="expressive micro-variation")
-    opening = W.Text(value="", description="opening", placeholder="e.g. D4 E4 F#4 G4 A4 (empty: none)",
+    timbre = W.Dropdown(options=list(TIMBRES), value="clarinet", description=t("timbre"), style=style)
+    variation = W.Checkbox(value=False, description=t("expressive micro-variation"))
+    opening = W.Text(value="", description=t("opening"), placeholder=t("e.g. D4 E4 F#4 G4 A4 (empty: none)"),
                      continuous_update=False, style=style, layout=W.Layout(width="420px"))
-    description = W.Text(value="", description="description", placeholder="e.g. a slow sad tune (empty: none)",
+    description = W.Text(value="", description=t("description"), placeholder=t("e.g. a slow sad tune (empty: none)"),
                          continuous_update=False, style=style, layout=W.Layout(width="420px"))
-    guidance = W.FloatSlider(value=2.0, min=0.0, max=5.0, step=0.5, description="guidance",
+    guidance = W.FloatSlider(value=2.0, min=0.0, max=5.0, step=0.5, description=t("guidance"),
                              continuous_update=False, style=style)
     text_controls = [] if text_model is None else [W.HBox([description, guidance])]
     out = W.Output()
@@ -64,9 +65,10 @@ def melody_widget(model, tokenizer, text_model=None):
     for w in watched + ([description, guidance] if text_model is not None else []):
         w.observe(update, names="value")
     update()
-    hint = ("Try: minor vs major, temperature 0.3 vs 1.5, another timbre, humanised timing, "
-            "an opening to continue (D4 E4 F#4 G4 A4)." +
-            ("" if text_model is None else " Describe a tune (a slow sad tune), then raise the guidance."))
+    hint = t("Try: minor vs major, temperature 0.3 vs 1.5, another timbre, humanised timing, "
+             "an opening to continue (D4 E4 F#4 G4 A4).")
+    if text_model is not None:
+        hint += " " + t("Describe a tune (a slow sad tune), then raise the guidance.")
     box = Previewed([W.HBox([condition, timbre, variation]), W.HBox([temperature, tempo, seed]), opening,
                      *text_controls, out], hint=hint)
     box.update = update      # tests and notebooks can force a refresh

@@ -5,6 +5,8 @@ import io
 
 import ipywidgets as W
 
+from course_utils.i18n import t
+
 PNG_DPI = 90   # a widget's figure is redrawn on every slider move: fewer pixels render faster
 
 
@@ -82,7 +84,8 @@ def settings_html(widget, hint: str) -> str:
         elif isinstance(w, W.Button):
             rows.append(f"<tr><td colspan='2'><b>[{html.escape(w.description)}]</b></td></tr>")
         stack.extend(getattr(w, "children", ()))
-    return f"<table>{''.join(rows)}</table><p><i>An interactive widget: run the notebook to use it. {html.escape(hint)}</i></p>"
+    return (f"<table>{''.join(rows)}</table><p><i>" + html.escape(t("An interactive widget: run the notebook to use it."))
+            + f" {html.escape(hint)}</i></p>")
 
 
 class Previewed(W.VBox):
@@ -98,7 +101,8 @@ class Previewed(W.VBox):
 
     def preview_bundle(self) -> dict:
         state = first_state(self)
-        text = "\n".join(t for t in (state["text"], f"(An interactive widget: run the notebook to use it. {self.hint})") if t)
+        note = "(" + t("An interactive widget: run the notebook to use it.") + f" {self.hint})"
+        text = "\n".join(line for line in (state["text"], note) if line)
         bundle = {"text/plain": text, WIDGET_VIEW: {"version_major": 2, "version_minor": 0, "model_id": self.model_id}}
         if self.static_html is not None:
             bundle["text/html"] = self.static_html

@@ -11,25 +11,26 @@ import html
 
 import ipywidgets as W
 
+from course_utils.i18n import t
 from course_utils.kernel.errors import CourseError
 from course_utils.learn.quiz import Choice, answer, as_html, questions
 from course_utils.widgets.output import Previewed, show_error
 
 
 def _row(lesson: str, number: int, q) -> W.VBox:
-    prompt = W.HTML(f"<b>{number}.</b> {html.escape(q.prompt)}")
+    prompt = W.HTML(f"<b>{number}.</b> {html.escape(t(q.prompt))}")
     if isinstance(q, Choice):
-        pick = W.RadioButtons(options=[(f"{letter}) {o.text}", letter) for letter, o in zip(q.letters, q.options)],
+        pick = W.RadioButtons(options=[(f"{letter}) {t(o.text)}", letter) for letter, o in zip(q.letters, q.options)],
                               value=None, layout=W.Layout(width="95%"))
     else:
-        pick = W.Text(placeholder="a number", description="answer")
-    button = W.Button(description="Check", tooltip=f"check your answer to question {number}")
+        pick = W.Text(placeholder=t("a number"), description=t("answer"))
+    button = W.Button(description=t("Check"), tooltip=t("check your answer to question {number}", number=number))
     out = W.Output()
 
     def on_check(_):
         out.outputs = ()
         if pick.value in (None, ""):
-            out.append_stdout("Choose an answer first.\n")
+            out.append_stdout(t("Choose an answer first.") + "\n")
             return
         try:
             out.append_stdout(f"{answer(lesson, number, pick.value)}\n")
@@ -45,8 +46,8 @@ def _row(lesson: str, number: int, q) -> W.VBox:
 def show_quiz(lesson: str) -> Previewed:
     """Lesson `lesson`'s quiz: a row per question (`.rows[i].pick`, `.button`, `.out` for tests)."""
     rows = [_row(lesson, i, q) for i, q in enumerate(questions(lesson), 1)]
-    box = Previewed([W.HTML(f"<b>Quiz · 퀴즈</b> — choose, then press Check; or call "
-                            f"<code>answer(\"{lesson}\", question, reply)</code>")] + rows,
-                    hint="Choose an answer and press Check.", html=as_html(lesson))
+    header = ("<b>" + t("Quiz · 퀴즈") + "</b> — "
+              + t("choose, then press Check; or call {code}", code=f"<code>answer(\"{lesson}\", question, reply)</code>"))
+    box = Previewed([W.HTML(header)] + rows, hint=t("Choose an answer and press Check."), html=as_html(lesson))
     box.rows = rows
     return box

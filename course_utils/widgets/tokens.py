@@ -8,6 +8,7 @@ function that notebooks and tests call directly. Bad input is shown as a message
 """
 from __future__ import annotations
 
+from course_utils.i18n import t
 from course_utils.kernel.errors import CourseError
 from course_utils.plots.tokens import compare_tokenizers
 from course_utils.widgets.output import Previewed, show_error, show_view
@@ -18,9 +19,11 @@ def comparison_text(table) -> str:
     (name, kind, token count, characters per token, unknown tokens) and its pieces, separated by |."""
     lines = []
     for row in table.to_dict("records"):
-        unknown = f", {row['unknown']} unknown" if row["unknown"] else ""
-        lines.append(f"{row['tokenizer']} — {row['kind']}: {row['tokens']} tokens, "
-                     f"{row['chars per token']:.2f} characters per token{unknown}")
+        lines.append(t("{name} — {kind}: {tokens} tokens, {chars:.2f} characters per token, {unknown} unknown"
+                       if row["unknown"] else
+                       "{name} — {kind}: {tokens} tokens, {chars:.2f} characters per token",
+                       name=row["tokenizer"], kind=row["kind"], tokens=row["tokens"],
+                       chars=row["chars per token"], unknown=row["unknown"]))
         lines.append("  " + " | ".join(row["pieces"]))
     return "\n".join(lines)
 
@@ -30,7 +33,7 @@ def tokenizer_playground(tokenizers: dict, text: str = "The cat sat on the mat. 
     ({name: tokenizer}) cuts the text: pieces and counts."""
     import ipywidgets as W
 
-    box_text = W.Text(value=text, description="text", continuous_update=False,
+    box_text = W.Text(value=text, description=t("text"), continuous_update=False,
                       layout=W.Layout(width="95%"))
     out = W.Output()
 
@@ -45,7 +48,7 @@ def tokenizer_playground(tokenizers: dict, text: str = "The cat sat on the mat. 
 
     box_text.observe(refresh, names="value")
     refresh()                     # draw once now: ipywidgets 7.7 and 8 then behave the same
-    box = Previewed([box_text, out], hint="Try: type a Korean sentence, a long English word, or an emoji.")
+    box = Previewed([box_text, out], hint=t("Try: type a Korean sentence, a long English word, or an emoji."))
     box.controls, box.out, box.refresh = {"text": box_text}, out, refresh
     return box
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 
+from course_utils.i18n import t
 from course_utils.learn.exercise import Exercise, Mistake
 from course_utils.learn.quiz import Choice, Number, Option
 
@@ -96,11 +97,12 @@ QUIZ = [
 
 LABELS = ("negative", "neutral", "positive")
 _P, _N, _U = "positive", "negative", "neutral"
+# Each case's description is a t() call, made when a diagnosis is written: the learner's language.
 _CASES = [
-    ("a perfect prediction", [_P, _N, _U, _N, _P, _U], [_P, _N, _U, _N, _P, _U]),
-    ("eight sentences, every class predicted",
+    (lambda: t("a perfect prediction"), [_P, _N, _U, _N, _P, _U], [_P, _N, _U, _N, _P, _U]),
+    (lambda: t("eight sentences, every class predicted"),
      [_N, _U, _U, _U, _P, _U, _P, _P], [_N, _P, _P, _P, _P, _U, _P, _P]),
-    ("seven sentences, 'neutral' never predicted",
+    (lambda: t("seven sentences, 'neutral' never predicted"),
      [_P, _P, _P, _N, _N, _U, _U], [_P, _P, _N, _N, _N, _P, _P]),
 ]
 
@@ -130,60 +132,71 @@ def _mean(values) -> float:
 
 
 def _check_macro_f1(fn) -> None:
-    for name, true, pred in _CASES:
+    for describe, true, pred in _CASES:
         args = (list(true), list(pred))
-        shown = f"with true = {true} and predicted = {pred} ({name})"
+        shown = dict(true=true, pred=pred, name=describe())     # "with true = {true} and predicted = {pred} ({name})"
         never = [label for label in LABELS if label not in pred]
         try:
             out = fn(*args)
         except ZeroDivisionError as err:
             if never:
-                raise Mistake(f"{shown} it divided by zero ({err}). A class that is never predicted has "
-                              "precision 0/0: count its precision and F1 as 0 (scikit-learn's zero_division=0), "
-                              "and keep it in the mean.") from None
+                raise Mistake("with true = {true} and predicted = {pred} ({name}) it divided by zero ({err}). A class "
+                              "that is never predicted has precision 0/0: count its precision and F1 as 0 "
+                              "(scikit-learn's zero_division=0), and keep it in the mean.", err=err, **shown) from None
             raise
         if args != (list(true), list(pred)):
             raise Mistake("it changed the label lists passed in. Read them, do not sort or edit them.")
         try:
             value = float(out)
         except (TypeError, ValueError):
-            raise Mistake(f"it should return one number, the macro-F1; got {type(out).__name__} {out!r}.") from None
+            raise Mistake("it should return one number, the macro-F1; got {type} {out!r}.",
+                          type=type(out).__name__, out=out) from None
         want = _reference(true, pred)
         if math.isnan(value):
-            raise Mistake(f"{shown} it returned nan: a 0/0 somewhere. A class that is never predicted has precision "
-                          "0/0: count it as 0 (scikit-learn's zero_division=0).")
+            raise Mistake("with true = {true} and predicted = {pred} ({name}) it returned nan: a 0/0 somewhere. A class "
+                          "that is never predicted has precision 0/0: count it as 0 (scikit-learn's zero_division=0).",
+                          **shown)
         if abs(value - want) < 1e-6:
             continue
         if abs(value - 100 * want) < 1e-4:
-            raise Mistake(f"{shown} it returned {value:.2f}, a percentage: return the fraction ({want:.3f}).")
+            raise Mistake("with true = {true} and predicted = {pred} ({name}) it returned {value:.2f}, a percentage: "
+                          "return the fraction ({want:.3f}).", value=value, want=want, **shown)
         rows = _per_class(true, pred)
         accuracy = _mean(t == p for t, p in zip(true, pred))
         diagnoses = [
-            (accuracy, "that is the accuracy, the share of correct labels (= micro-F1, which pools every "
-                       "prediction). Macro-F1 computes F1 for each class, then the plain mean of the three, so "
-                       "a rare class counts as much as a common one."),
+            (accuracy, Mistake("with true = {true} and predicted = {pred} ({name}) it returned {value:.3f}: that is the "
+                               "accuracy, the share of correct labels (= micro-F1, which pools every prediction). "
+                               "Macro-F1 computes F1 for each class, then the plain mean of the three, so a rare class "
+                               "counts as much as a common one.", value=value, **shown)),
             (_mean((r[0] + r[1]) / 2 for r in rows.values()),
-             "it averaged precision and recall per class with (P + R) / 2. F1 is their harmonic mean, "
-             "2·P·R / (P + R): it is low when either one is low."),
-            (_mean(r[0] for r in rows.values()), "that is the mean precision: F1 combines precision and recall "
-                                                "per class, 2·P·R / (P + R)."),
-            (_mean(r[1] for r in rows.values()), "that is the mean recall: F1 combines precision and recall "
-                                                "per class, 2·P·R / (P + R)."),
+             Mistake("with true = {true} and predicted = {pred} ({name}) it returned {value:.3f}: it averaged precision "
+                     "and recall per class with (P + R) / 2. F1 is their harmonic mean, 2·P·R / (P + R): it is low "
+                     "when either one is low.", value=value, **shown)),
+            (_mean(r[0] for r in rows.values()),
+             Mistake("with true = {true} and predicted = {pred} ({name}) it returned {value:.3f}: that is the mean "
+                     "precision: F1 combines precision and recall per class, 2·P·R / (P + R).", value=value, **shown)),
+            (_mean(r[1] for r in rows.values()),
+             Mistake("with true = {true} and predicted = {pred} ({name}) it returned {value:.3f}: that is the mean "
+                     "recall: F1 combines precision and recall per class, 2·P·R / (P + R).", value=value, **shown)),
         ]
         if never:
             diagnoses.append((_mean(rows[label][2] for label in LABELS if label not in never),
-                              f"it left {never[0]!r}, which is never predicted, out of the mean. Its F1 is 0 and "
-                              "it still counts: divide by 3, the number of classes."))
+                              Mistake("with true = {true} and predicted = {pred} ({name}) it returned {value:.3f}: it "
+                                      "left {label!r}, which is never predicted, out of the mean. Its F1 is 0 and it "
+                                      "still counts: divide by 3, the number of classes.",
+                                      value=value, label=never[0], **shown)))
         from sklearn.metrics import f1_score
         diagnoses.append((float(f1_score(true, pred, labels=list(LABELS), average="weighted", zero_division=0)),
-                          "that is the weighted F1 (each class weighted by how often it is true). Macro-F1 is "
-                          "the plain mean over the three classes."))
-        for wrong, diagnosis in diagnoses:
+                          Mistake("with true = {true} and predicted = {pred} ({name}) it returned {value:.3f}: that is "
+                                  "the weighted F1 (each class weighted by how often it is true). Macro-F1 is the "
+                                  "plain mean over the three classes.", value=value, **shown)))
+        for wrong, mistake in diagnoses:
             if abs(value - wrong) < 1e-6:
-                raise Mistake(f"{shown} it returned {value:.3f}: {diagnosis}")
-        raise Mistake(f"{shown} it returned {value:.3f}; scikit-learn's f1_score(average='macro') gives "
-                      f"{want:.3f}. Per class: TP, FP, FN → precision TP/(TP+FP), recall TP/(TP+FN), "
-                      "F1 = 2·P·R/(P+R); then the mean of the three F1s.")
+                raise mistake
+        raise Mistake("with true = {true} and predicted = {pred} ({name}) it returned {value:.3f}; scikit-learn's "
+                      "f1_score(average='macro') gives {want:.3f}. Per class: TP, FP, FN → precision TP/(TP+FP), "
+                      "recall TP/(TP+FN), F1 = 2·P·R/(P+R); then the mean of the three F1s.",
+                      value=value, want=want, **shown)
 
 
 EXERCISES = {

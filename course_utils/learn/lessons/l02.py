@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import torch
 
+from course_utils.i18n import t
 from course_utils.learn.exercise import Exercise, Mistake
 from course_utils.learn.quiz import Choice, Number, Option
 
@@ -80,15 +81,16 @@ QUIZ = [
 
 # --- checked exercise: softmax by hand ---------------------------------------------------------
 
+# Each case's description is a t() call, made when a diagnosis is written: the learner's language.
 _CASES = [
-    ("three logits", torch.tensor([2.0, 1.0, 0.5])),
-    ("negative logits", torch.tensor([-1.0, 0.5, -2.0])),
-    ("a batch of 2 rows, shape (2, 3)", torch.tensor([[2.0, 1.0, 0.5], [-1.0, 3.0, 0.5]])),
-    ("(batch, positions, vocabulary), shape (2, 2, 4)",
+    (lambda: t("three logits"), torch.tensor([2.0, 1.0, 0.5])),
+    (lambda: t("negative logits"), torch.tensor([-1.0, 0.5, -2.0])),
+    (lambda: t("a batch of 2 rows, shape (2, 3)"), torch.tensor([[2.0, 1.0, 0.5], [-1.0, 3.0, 0.5]])),
+    (lambda: t("(batch, positions, vocabulary), shape (2, 2, 4)"),
      torch.tensor([[[0.5, -1.0, 2.0, 0.0], [1.5, 1.0, -0.5, 0.2]],
                    [[-2.0, 0.3, 0.1, 1.0], [0.0, 2.5, -1.5, 0.7]]])),
-    ("large logits [1000, 999, 998]", torch.tensor([1000.0, 999.0, 998.0])),
-    ("very negative logits [-1000, -1001, -1002]", torch.tensor([-1000.0, -1001.0, -1002.0])),
+    (lambda: t("large logits [1000, 999, 998]"), torch.tensor([1000.0, 999.0, 998.0])),
+    (lambda: t("very negative logits [-1000, -1001, -1002]"), torch.tensor([-1000.0, -1001.0, -1002.0])),
 ]
 
 
@@ -96,54 +98,61 @@ def _close(a: torch.Tensor, b: torch.Tensor) -> bool:
     return a.shape == b.shape and bool(torch.allclose(a.double(), b.double(), atol=1e-5, rtol=1e-4))
 
 
+def _rounded(x: torch.Tensor, digits: int) -> list[float]:
+    return [round(v, digits) for v in x.flatten().tolist()]
+
+
 def _check_softmax(fn) -> None:
-    for name, logits in _CASES:
+    for describe, logits in _CASES:
+        name = describe()
         given = logits.clone()
         try:
             out = fn(given)
         except RuntimeError as err:
             if logits.dim() > 1 and "size of tensor" in str(err):
-                raise Mistake(f"on {name} it crashed ({err}). x.max(dim=-1) and x.sum(dim=-1) drop the last "
-                              "dimension; keep it so it lines up with the rows: keepdim=True.") from None
+                raise Mistake("on {name} it crashed ({err}). x.max(dim=-1) and x.sum(dim=-1) drop the last "
+                              "dimension; keep it so it lines up with the rows: keepdim=True.",
+                              name=name, err=err) from None
             raise
         if not torch.equal(given, logits):
             raise Mistake("it changed the logits passed in (an in-place operation such as -= or .sub_). "
                           "Compute on a new tensor: z = logits - logits.max(...).")
         if not isinstance(out, torch.Tensor) or out.shape != logits.shape:
-            raise Mistake(f"on {name} it should return a tensor of shape {tuple(logits.shape)}, one probability "
-                          f"per logit; got {type(out).__name__} {tuple(getattr(out, 'shape', ()))}.")
+            raise Mistake("on {name} it should return a tensor of shape {want}, one probability per logit; got "
+                          "{type} {shape}.", name=name, want=tuple(logits.shape), type=type(out).__name__,
+                          shape=tuple(getattr(out, "shape", ())))
         want = torch.softmax(logits, dim=-1)
         out = out.detach().double()
         if not torch.isfinite(out).all():
-            raise Mistake(f"on {name} it returned {[round(v, 3) for v in out.flatten().tolist()]}: e^1000 overflows "
-                          "to inf (and e^-1000 underflows to 0, so 0/0 = nan). Subtract the largest logit first "
-                          "(softmax(z) = softmax(z − max z)): the largest becomes e^0 = 1, nothing overflows.")
+            raise Mistake("on {name} it returned {out}: e^1000 overflows to inf (and e^-1000 underflows to 0, so "
+                          "0/0 = nan). Subtract the largest logit first (softmax(z) = softmax(z − max z)): the "
+                          "largest becomes e^0 = 1, nothing overflows.", name=name, out=_rounded(out, 3))
         if _close(out, want):
             continue
         if _close(out, logits / logits.sum(dim=-1, keepdim=True)):
-            raise Mistake(f"on {name} it returned the logits divided by their sum. Softmax exponentiates first, "
+            raise Mistake("on {name} it returned the logits divided by their sum. Softmax exponentiates first, "
                           "p_i = e^(z_i) / Σ_j e^(z_j): that makes every probability positive, even for a "
-                          "negative logit.")
+                          "negative logit.", name=name)
         if (out < 0).any():
-            raise Mistake(f"on {name} it returned a negative probability "
-                          f"({[round(v, 3) for v in out.flatten().tolist()]}). Exponentiate the logits before "
-                          "dividing: e^z is positive for every z.")
+            raise Mistake("on {name} it returned a negative probability ({out}). Exponentiate the logits before "
+                          "dividing: e^z is positive for every z.", name=name, out=_rounded(out, 3))
         for dim in range(logits.dim() - 1):
             if _close(out, torch.softmax(logits, dim=dim)):
-                raise Mistake(f"on {name} it normalised along dimension {dim}, across "
-                              f"{'the rows (down each column)' if logits.dim() == 2 else 'positions or sentences'}. Each row of the last "
-                              "dimension holds one prediction's logits: use dim=-1 (it works for any number of "
-                              "dimensions).")
+                raise Mistake("on {name} it normalised along dimension {dim}, across the rows (down each column). "
+                              "Each row of the last dimension holds one prediction's logits: use dim=-1 (it works "
+                              "for any number of dimensions)." if logits.dim() == 2 else
+                              "on {name} it normalised along dimension {dim}, across positions or sentences. Each "
+                              "row of the last dimension holds one prediction's logits: use dim=-1 (it works for "
+                              "any number of dimensions).", name=name, dim=dim)
         if logits.dim() > 1 and _close(out, torch.softmax(logits.flatten(), dim=0).view_as(logits)):
-            raise Mistake(f"on {name} it normalised the whole tensor at once (it all sums to 1). Sum along the "
-                          "last dimension only, with keepdim=True, so that each row sums to 1.")
+            raise Mistake("on {name} it normalised the whole tensor at once (it all sums to 1). Sum along the "
+                          "last dimension only, with keepdim=True, so that each row sums to 1.", name=name)
         sums = out.sum(dim=-1)
         if not torch.allclose(sums, torch.ones_like(sums), atol=1e-4):
-            raise Mistake(f"on {name} the probabilities of a row sum to "
-                          f"{[round(v, 3) for v in sums.flatten().tolist()]}, not 1. Divide e^z by its sum "
-                          "along the last dimension.")
-        raise Mistake(f"on {name} it returned {[round(v, 4) for v in out.flatten().tolist()]}; torch.softmax gives "
-                      f"{[round(v, 4) for v in want.flatten().tolist()]}.")
+            raise Mistake("on {name} the probabilities of a row sum to {sums}, not 1. Divide e^z by its sum along "
+                          "the last dimension.", name=name, sums=_rounded(sums, 3))
+        raise Mistake("on {name} it returned {out}; torch.softmax gives {want}.",
+                      name=name, out=_rounded(out, 4), want=_rounded(want, 4))
 
 
 EXERCISES = {

@@ -6,6 +6,7 @@ import math
 import torch
 import torch.nn.functional as F
 
+from course_utils.i18n import t
 from course_utils.learn.exercise import Exercise, Mistake
 from course_utils.learn.quiz import Choice, Number, Option
 
@@ -145,83 +146,105 @@ def _future_link(weights: torch.Tensor) -> tuple[int, int, float]:
     return i, j, float(weights[i, j])
 
 
-def _diagnose(kind: str, weights: torch.Tensor | None, d: int, T: int) -> str:
-    where = ""
+def _diagnose(kind: str, name: str, weights: torch.Tensor | None, d: int, T: int) -> Mistake:
+    """The diagnosis of a recognised mistake; `weights` (the 4-token case's output) lets it point at a token."""
     if weights is not None and kind in ("no mask", "zero fill"):
         i, j, w = _future_link(weights)
-        where = f" (token {i} gives weight {w:.2f} to token {j}, which comes after it)"
+        if kind == "no mask":
+            return Mistake("on {name}: it does not mask the future: every token attends to the tokens after it "
+                           "(token {i} gives weight {w:.2f} to token {j}, which comes after it). Set the scores of "
+                           "keys after the query (column j > row i) to float('-inf') before the softmax.",
+                           name=name, i=i, j=j, w=w)
+        return Mistake("on {name}: the future still gets weight (token {i} gives weight {w:.2f} to token {j}, which "
+                       "comes after it): the masked scores were set to 0, and softmax turns 0 into exp(0) = 1, not "
+                       "into nothing. Fill them with float('-inf'), which becomes exactly 0.", name=name, i=i, j=j, w=w)
     if kind == "no mask":
-        return (f"it does not mask the future: every token attends to the tokens after it{where}. Set the scores of "
-                "keys after the query (column j > row i) to float('-inf') before the softmax.")
+        return Mistake("on {name}: it does not mask the future: every token attends to the tokens after it. Set the "
+                       "scores of keys after the query (column j > row i) to float('-inf') before the softmax.",
+                       name=name)
     if kind == "after softmax":
-        row = weights.sum(-1) if weights is not None else None
-        sums = "" if row is None else f" (token 0's weights sum to {row[0]:.2f})"
-        return (f"the mask was applied after the softmax, so the rows no longer sum to 1{sums}: zeroing the "
-                "future's weights does not renormalise the rest. Put -inf into the scores before the softmax.")
+        if weights is not None:
+            return Mistake("on {name}: the mask was applied after the softmax, so the rows no longer sum to 1 "
+                           "(token 0's weights sum to {total:.2f}): zeroing the future's weights does not "
+                           "renormalise the rest. Put -inf into the scores before the softmax.",
+                           name=name, total=float(weights.sum(-1)[0]))
+        return Mistake("on {name}: the mask was applied after the softmax, so the rows no longer sum to 1: zeroing "
+                       "the future's weights does not renormalise the rest. Put -inf into the scores before the "
+                       "softmax.", name=name)
     if kind == "zero fill":
-        return (f"the future still gets weight{where}: the masked scores were set to 0, and softmax turns 0 into "
-                "exp(0) = 1, not into nothing. Fill them with float('-inf'), which becomes exactly 0.")
+        return Mistake("on {name}: the future still gets weight: the masked scores were set to 0, and softmax turns 0 "
+                       "into exp(0) = 1, not into nothing. Fill them with float('-inf'), which becomes exactly 0.",
+                       name=name)
     if kind == "no scaling":
-        return (f"the mask is right but the weights are too sharp: the scores were not scaled. Divide q @ k.T by "
-                f"√d = √{d} (d = q.shape[-1], the size of each vector) before the softmax.")
+        return Mistake("on {name}: the mask is right but the weights are too sharp: the scores were not scaled. "
+                       "Divide q @ k.T by √d = √{d} (d = q.shape[-1], the size of each vector) before the softmax.",
+                       name=name, d=d)
     if kind == "wrong side":
-        return ("the mask is on the wrong side: token 0 sees every token and the last token sees only itself. "
-                "A token may look at itself and the past (key j <= query i, the lower triangle, torch.tril); "
-                "mask the upper triangle above the diagonal (torch.triu(..., diagonal=1)).")
+        return Mistake("on {name}: the mask is on the wrong side: token 0 sees every token and the last token sees "
+                       "only itself. A token may look at itself and the past (key j <= query i, the lower triangle, "
+                       "torch.tril); mask the upper triangle above the diagonal (torch.triu(..., diagonal=1)).",
+                       name=name)
     if kind == "divided by d":
-        return f"the scores were divided by d = {d}; divide by its square root, √d = {math.sqrt(d):.2f}."
+        return Mistake("on {name}: the scores were divided by d = {d}; divide by its square root, √d = {root:.2f}.",
+                       name=name, d=d, root=math.sqrt(d))
     if kind == "divided by sqrt(T)":
-        return (f"the scores were divided by √T (T = {T} tokens, q.shape[0]); the scale is √d, the size of each "
-                f"vector (d = {d}, q.shape[-1]).")
+        return Mistake("on {name}: the scores were divided by √T (T = {T} tokens, q.shape[0]); the scale is √d, the "
+                       "size of each vector (d = {d}, q.shape[-1]).", name=name, T=T, d=d)
     if kind == "transposed scores":
-        return ("the scores are transposed: row i must hold query i against every key, q @ k.T, not k @ q.T.")
+        return Mistake("on {name}: the scores are transposed: row i must hold query i against every key, q @ k.T, "
+                       "not k @ q.T.", name=name)
     if kind == "softmax over columns":
-        return ("the softmax runs over the wrong dimension: each row (one query's weights over the keys) must sum "
-                "to 1. Use softmax(dim=-1).")
+        return Mistake("on {name}: the softmax runs over the wrong dimension: each row (one query's weights over the "
+                       "keys) must sum to 1. Use softmax(dim=-1).", name=name)
     raise AssertionError(kind)
 
 
 def _cases():
+    """The three cases; each description is a t() call, so it is in the learner's language."""
     g = torch.Generator().manual_seed(0)
     q4, k4 = torch.randn(4, 4, generator=g), torch.randn(4, 4, generator=g)
     q5, k5, v5 = (torch.randn(5, 8, generator=g) for _ in range(3))
     q3, k3, v3 = (torch.randn(6, 2, generator=g) * 2 for _ in range(3))
-    return [("the 4-token case (d = 4; v is the identity, so each output row is that token's attention weights)",
+    return [(t("the 4-token case (d = 4; v is the identity, so each output row is that token's attention weights)"),
              q4, k4, torch.eye(4)),
-            ("the 5-token case (d = 8)", q5, k5, v5),
-            ("the 6-token case (d = 2)", q3, k3, v3)]
+            (t("the 5-token case (d = 8)"), q5, k5, v5),
+            (t("the 6-token case (d = 2)"), q3, k3, v3)]
 
 
 def _check_causal_attention(fn) -> None:
-    for name, q, k, v in _cases():
+    for case, (name, q, k, v) in enumerate(_cases()):
         T, d = q.shape
-        given = [t.clone() for t in (q, k, v)]
+        given = [x.clone() for x in (q, k, v)]
         out = fn(*given)
         if any(not torch.equal(a, b) for a, b in zip(given, (q, k, v))):
             raise Mistake("it changed q, k or v in place. Work on new tensors (masked_fill, not masked_fill_).")
         if not isinstance(out, torch.Tensor):
-            raise Mistake(f"it should return a tensor of shape ({T}, {v.shape[1]}), got {type(out).__name__}.")
+            raise Mistake("it should return a tensor of shape ({T}, {width}), got {type}.",
+                          T=T, width=v.shape[1], type=type(out).__name__)
         if tuple(out.shape) != (T, v.shape[1]):
-            hint = (" Those are the attention weights: multiply them by v." if tuple(out.shape) == (T, T) else "")
-            raise Mistake(f"on {name} it returned shape {tuple(out.shape)}; the output has one row per token and "
-                          f"v's width: ({T}, {v.shape[1]}).{hint}")
+            raise Mistake("on {name} it returned shape {shape}; the output has one row per token and v's width: "
+                          "({T}, {width}). Those are the attention weights: multiply them by v."
+                          if tuple(out.shape) == (T, T) else
+                          "on {name} it returned shape {shape}; the output has one row per token and v's width: "
+                          "({T}, {width}).", name=name, shape=tuple(out.shape), T=T, width=v.shape[1])
         out = out.detach().float()
         if torch.isnan(out).any():
             rows = sorted({int(i) for i in torch.isnan(out).any(-1).nonzero().flatten()})
-            raise Mistake(f"on {name} the output has NaN in the rows of tokens {rows}: a row whose scores are all "
+            raise Mistake("on {name} the output has NaN in the rows of tokens {rows}: a row whose scores are all "
                           "-inf has no softmax. Did you mask the diagonal too (a token must see itself), or multiply "
-                          "by a -inf mask after the softmax? Mask only keys after the query (j > i), before the softmax.")
+                          "by a -inf mask after the softmax? Mask only keys after the query (j > i), before the "
+                          "softmax.", name=name, rows=rows)
         if torch.allclose(out, _reference(q, k, v), atol=1e-5):
             continue
-        weights = out if name.startswith("the 4-token") else None
+        weights = out if case == 0 else None           # the 4-token case: v is the identity, out is the weights
         for kind, wrong in _mistakes(q, k, v).items():
             if torch.allclose(out, wrong, atol=1e-5):
-                raise Mistake(f"on {name}: " + _diagnose(kind, weights, d, T))
+                raise _diagnose(kind, name, weights, d, T)
         diff = (out - _reference(q, k, v)).abs()
         row = int(diff.max(-1).values.argmax())
-        raise Mistake(f"on {name} it differs from scaled_dot_product_attention(is_causal=True), most at the output of "
-                      f"token {row} (by {float(diff.max()):.3f}). Recheck each step: scores q @ k.T / √d, -inf where "
-                      "j > i, softmax over the last dimension, then @ v.")
+        raise Mistake("on {name} it differs from scaled_dot_product_attention(is_causal=True), most at the output of "
+                      "token {row} (by {diff:.3f}). Recheck each step: scores q @ k.T / √d, -inf where j > i, softmax "
+                      "over the last dimension, then @ v.", name=name, row=row, diff=float(diff.max()))
 
 
 EXERCISES = {

@@ -6,6 +6,7 @@ import math
 import torch
 import torch.nn.functional as F
 
+from course_utils.i18n import t
 from course_utils.learn.exercise import Exercise, Mistake
 from course_utils.learn.quiz import Choice, Number, Option
 
@@ -114,9 +115,10 @@ def _case(name: str, seed: int, lengths: list[int], width: int, vocab: int = 7):
 
 
 def _cases():
-    return [_case("one sentence of 5 tokens, no padding", 0, [5], 5),
-            _case("two sentences of 6 and 3 tokens, the second padded", 1, [6, 3], 6),
-            _case("three sentences of 5, 2 and 4 tokens", 2, [5, 2, 4], 5)]
+    """The case names are shown in the diagnoses, so they are translated when the checker runs."""
+    return [_case(t("one sentence of 5 tokens, no padding"), 0, [5], 5),
+            _case(t("two sentences of 6 and 3 tokens, the second padded"), 1, [6, 3], 6),
+            _case(t("three sentences of 5, 2 and 4 tokens"), 2, [5, 2, 4], 5)]
 
 
 def _mistakes(nlls: torch.Tensor, mask: torch.Tensor) -> dict[str, float]:
@@ -136,37 +138,48 @@ def _mistakes(nlls: torch.Tensor, mask: torch.Tensor) -> dict[str, float]:
     }
 
 
+# each kind of mistake -> its diagnosis on the case `name` (one template each, translated in the catalogs)
 _DIAGNOSIS = {
-    "exp of the sum": "it took exp of the sum of the negative log-likelihoods, not of their mean: that is "
-                      "1 / p(the whole text), which grows with the text's length. Divide the sum by the number of "
-                      "real tokens first: exp(mean).",
-    "mean of exp": "it averaged exp(nll) over the tokens: the mean of exps is not the exp of the mean, and one very "
-                   "surprising token dominates it. Average the NLLs first, then take exp once.",
-    "base 2": "it computed 2 ** mean: the NLLs are in nats (natural log, what cross-entropy returns), so perplexity is "
-              "e ** mean (math.exp or torch.exp). 2 ** mean is right only for NLLs in bits.",
-    "base 10": "it computed 10 ** mean: the NLLs are in nats (natural log), so perplexity is e ** mean (torch.exp).",
-    "no exp": "it returned the mean NLL itself, the loss. Perplexity is its exponential: exp(mean).",
-    "padding counted": "it counted the padding positions (mask 0) in the average: they are not predictions of real text. "
-                       "Keep only the positions where mask is 1, e.g. nlls[mask.bool()].",
-    "divided by all positions": "it zeroed the padding but still divided by every position, padding included. Divide "
-                                "by the number of real tokens, mask.sum().",
-    "mean of row means": "it averaged each sentence's mean and then the sentences, so a 2-token sentence weighs as much "
-                         "as a 5-token one. Average over all real tokens of the batch together.",
-    "mean of row perplexities": "it averaged the sentences' perplexities. Perplexity of a batch is exp of the mean NLL "
-                                "over all its real tokens together.",
+    "exp of the sum": lambda name: Mistake(
+        "on {name}: it took exp of the sum of the negative log-likelihoods, not of their mean: that is "
+        "1 / p(the whole text), which grows with the text's length. Divide the sum by the number of "
+        "real tokens first: exp(mean).", name=name),
+    "mean of exp": lambda name: Mistake(
+        "on {name}: it averaged exp(nll) over the tokens: the mean of exps is not the exp of the mean, and one very "
+        "surprising token dominates it. Average the NLLs first, then take exp once.", name=name),
+    "base 2": lambda name: Mistake(
+        "on {name}: it computed 2 ** mean: the NLLs are in nats (natural log, what cross-entropy returns), so "
+        "perplexity is e ** mean (math.exp or torch.exp). 2 ** mean is right only for NLLs in bits.", name=name),
+    "base 10": lambda name: Mistake(
+        "on {name}: it computed 10 ** mean: the NLLs are in nats (natural log), so perplexity is e ** mean "
+        "(torch.exp).", name=name),
+    "no exp": lambda name: Mistake(
+        "on {name}: it returned the mean NLL itself, the loss. Perplexity is its exponential: exp(mean).", name=name),
+    "padding counted": lambda name: Mistake(
+        "on {name}: it counted the padding positions (mask 0) in the average: they are not predictions of real "
+        "text. Keep only the positions where mask is 1, e.g. nlls[mask.bool()].", name=name),
+    "divided by all positions": lambda name: Mistake(
+        "on {name}: it zeroed the padding but still divided by every position, padding included. Divide "
+        "by the number of real tokens, mask.sum().", name=name),
+    "mean of row means": lambda name: Mistake(
+        "on {name}: it averaged each sentence's mean and then the sentences, so a 2-token sentence weighs as much "
+        "as a 5-token one. Average over all real tokens of the batch together.", name=name),
+    "mean of row perplexities": lambda name: Mistake(
+        "on {name}: it averaged the sentences' perplexities. Perplexity of a batch is exp of the mean NLL "
+        "over all its real tokens together.", name=name),
 }
 
 
 def _as_number(out, name: str) -> float:
     if isinstance(out, torch.Tensor):
         if out.numel() != 1:
-            raise Mistake(f"on {name} it returned a tensor of shape {tuple(out.shape)}; return one number "
-                          "for the whole batch.")
+            raise Mistake("on {name} it returned a tensor of shape {shape}; return one number "
+                          "for the whole batch.", name=name, shape=tuple(out.shape))
         out = out.item()
     try:
         return float(out)
     except (TypeError, ValueError):
-        raise Mistake(f"it should return one number, got {type(out).__name__}.") from None
+        raise Mistake("it should return one number, got {type}.", type=type(out).__name__) from None
 
 
 def _check_perplexity(fn) -> None:
@@ -179,9 +192,10 @@ def _check_perplexity(fn) -> None:
             continue
         for kind, wrong in _mistakes(nlls, mask).items():
             if math.isclose(value, wrong, rel_tol=1e-4):
-                raise Mistake(f"on {name}: {_DIAGNOSIS[kind]}")
-        raise Mistake(f"on {name} it returned {value:.4g}; the perplexity is {reference:.4g}. Keep the real tokens "
-                      "(mask 1; index with mask.bool(), not the 0/1 numbers), average their NLLs, take exp.")
+                raise _DIAGNOSIS[kind](name)
+        raise Mistake("on {name} it returned {value:.4g}; the perplexity is {reference:.4g}. Keep the real tokens "
+                      "(mask 1; index with mask.bool(), not the 0/1 numbers), average their NLLs, take exp.",
+                      name=name, value=value, reference=reference)
 
 
 EXERCISES = {

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import torch
 
+from course_utils.i18n import t
 from course_utils.learn.exercise import Exercise, Mistake
 from course_utils.learn.quiz import Choice, Number, Option
 
@@ -114,21 +115,23 @@ def _cases():
     g = torch.Generator().manual_seed(4)
     rand = lambda *shape: torch.randn(*shape, generator=g)
     return [
-        # name, x, W (out x in), A (r x in), B (out x r), alpha, r
-        ("B = 0, as LoRA starts", rand(2, 5), rand(3, 5), rand(2, 5), torch.zeros(3, 2), 4, 2),
-        ("a 3 x 6 matrix W, r = 2, alpha = 8", rand(4, 6), rand(3, 6), rand(2, 6), rand(3, 2), 8, 2),
-        ("a square 4 x 4 W like the query matrix, x of shape (batch 2, sequence 3, 4), r = 2, alpha = 16",
+        # name (shown in the diagnoses, so translated when the checker runs), x, W (out x in), A (r x in),
+        # B (out x r), alpha, r
+        (t("B = 0, as LoRA starts"), rand(2, 5), rand(3, 5), rand(2, 5), torch.zeros(3, 2), 4, 2),
+        (t("a 3 x 6 matrix W, r = 2, alpha = 8"), rand(4, 6), rand(3, 6), rand(2, 6), rand(3, 2), 8, 2),
+        (t("a square 4 x 4 W like the query matrix, x of shape (batch 2, sequence 3, 4), r = 2, alpha = 16"),
          rand(2, 3, 4), rand(4, 4), rand(2, 4), rand(4, 2), 16, 2),
     ]
 
 
-SHAPES = ("x is (..., in), W is (out, in), A is (r, in), B is (out, r): x @ W.T and x @ A.T @ B.T both have "
-          "shape (..., out). x goes through A first (down to r numbers), then through B (back up to out).")
+# The diagnoses about shapes end with the same reminder, written out in each template (one message each to
+# translate): "x is (..., in), W is (out, in), A is (r, in), B is (out, r): x @ W.T and x @ A.T @ B.T both have
+# shape (..., out). x goes through A first (down to r numbers), then through B (back up to out)."
 
 
 def _check_lora_forward(fn) -> None:
     for k, (name, x, W, A, B, alpha, r) in enumerate(_cases()):
-        given = [t.clone() for t in (x, W, A, B)]
+        given = [v.clone() for v in (x, W, A, B)]
         try:
             out = fn(*given, alpha, r)
         except RuntimeError as e:
@@ -136,18 +139,25 @@ def _check_lora_forward(fn) -> None:
             if isinstance(e, NotImplementedError) or not any(w in first for w in ("shape", "size", "matri", "dim")):
                 raise                                 # the stub, or a crash that is not about shapes: said as is
             if k == 2 and x.dim() == 3:
-                where = ("it works on 2-D x but failed on x of shape (2, 3, 4) (batch, sequence, features). "
-                         "Use @ (torch.matmul), which multiplies along the last dimension; torch.mm takes only 2-D. ")
-            else:
-                where = f"a matrix product failed on the case '{name}'. "
-            raise Mistake(f"{where}({first[:90]}) {SHAPES}") from None
+                raise Mistake("it works on 2-D x but failed on x of shape (2, 3, 4) (batch, sequence, features). "
+                              "Use @ (torch.matmul), which multiplies along the last dimension; torch.mm takes only "
+                              "2-D. ({error}) x is (..., in), W is (out, in), A is (r, in), B is (out, r): x @ W.T and "
+                              "x @ A.T @ B.T both have shape (..., out). x goes through A first (down to r numbers), "
+                              "then through B (back up to out).", error=first[:90]) from None
+            raise Mistake("a matrix product failed on the case '{name}'. ({error}) x is (..., in), W is (out, in), "
+                          "A is (r, in), B is (out, r): x @ W.T and x @ A.T @ B.T both have shape (..., out). x goes "
+                          "through A first (down to r numbers), then through B (back up to out).",
+                          name=name, error=first[:90]) from None
         if not all(torch.equal(a, b) for a, b in zip(given, (x, W, A, B))):
             raise Mistake("it changed one of the tensors passed in (x, W, A or B). Compute a new tensor instead "
                           "of updating W in place (no +=, no .add_ on the inputs): the frozen weight must stay frozen.")
         want = _reference(x, W, A, B, alpha, r)
         if not isinstance(out, torch.Tensor) or out.shape != want.shape:
-            raise Mistake(f"on the case '{name}' it should return a tensor of shape {tuple(want.shape)}, got "
-                          f"{type(out).__name__} {tuple(getattr(out, 'shape', ()))}. {SHAPES}")
+            raise Mistake("on the case '{name}' it should return a tensor of shape {shape}, got {type} {got}. "
+                          "x is (..., in), W is (out, in), A is (r, in), B is (out, r): x @ W.T and x @ A.T @ B.T "
+                          "both have shape (..., out). x goes through A first (down to r numbers), then through B "
+                          "(back up to out).", name=name, shape=tuple(want.shape), type=type(out).__name__,
+                          got=tuple(getattr(out, 'shape', ())))
         out = out.detach().float()
         if torch.allclose(out, want, rtol=1e-4, atol=1e-4):
             continue
@@ -155,34 +165,35 @@ def _check_lora_forward(fn) -> None:
         base = x @ W.T
         close = lambda y: torch.allclose(out, y, rtol=1e-4, atol=1e-4)
         if close(s * lora):
-            raise Mistake(f"on the case '{name}' it returned only the LoRA correction. The frozen layer still runs: "
+            raise Mistake("on the case '{name}' it returned only the LoRA correction. The frozen layer still runs: "
                           "y = x Wᵀ + (alpha / r) · x Aᵀ Bᵀ. With B = 0, as at the start of training, y must equal "
-                          "x Wᵀ exactly.")
+                          "x Wᵀ exactly.", name=name)
         if close(base + lora):
-            raise Mistake(f"on the case '{name}' (alpha = {alpha}, r = {r}) the correction is not scaled. Multiply "
-                          f"x Aᵀ Bᵀ by alpha / r (here {s:g}) before adding it.")
+            raise Mistake("on the case '{name}' (alpha = {alpha}, r = {r}) the correction is not scaled. Multiply "
+                          "x Aᵀ Bᵀ by alpha / r (here {s:g}) before adding it.", name=name, alpha=alpha, r=r, s=s)
         if close(base + lora * r / alpha):
-            raise Mistake(f"on the case '{name}' the scale is r / alpha = {r / alpha:g}, upside down: LoRA uses "
-                          f"alpha / r = {s:g}.")
+            raise Mistake("on the case '{name}' the scale is r / alpha = {inverse:g}, upside down: LoRA uses "
+                          "alpha / r = {s:g}.", name=name, inverse=r / alpha, s=s)
         if close(base + alpha * lora):
-            raise Mistake(f"on the case '{name}' the correction is multiplied by alpha = {alpha}; the scale is "
-                          f"alpha / r = {s:g}.")
+            raise Mistake("on the case '{name}' the correction is multiplied by alpha = {alpha}; the scale is "
+                          "alpha / r = {s:g}.", name=name, alpha=alpha, s=s)
         if close(base):
-            raise Mistake(f"on the case '{name}' it returned the frozen layer x Wᵀ alone. Add the LoRA correction "
-                          "(alpha / r) · x Aᵀ Bᵀ: that is the part that learns.")
+            raise Mistake("on the case '{name}' it returned the frozen layer x Wᵀ alone. Add the LoRA correction "
+                          "(alpha / r) · x Aᵀ Bᵀ: that is the part that learns.", name=name)
         c = float(((out - base) * lora).sum() / (lora * lora).sum())   # the scale it used, if it used one
         if close(base + c * lora):
-            raise Mistake(f"on the case '{name}' it scales the correction by {c:.3g}, but alpha / r = {alpha} / {r} = "
-                          f"{s:g}. Compute the scale from alpha and r (add_lora's default alpha = 2r gives 2, "
-                          "not every layer does).")
+            raise Mistake("on the case '{name}' it scales the correction by {c:.3g}, but alpha / r = {alpha} / {r} = "
+                          "{s:g}. Compute the scale from alpha and r (add_lora's default alpha = 2r gives 2, "
+                          "not every layer does).", name=name, c=c, alpha=alpha, r=r, s=s)
         if W.shape[0] == W.shape[1] and close(x @ W + s * lora):
             raise Mistake("on the square W it computed x W, not x Wᵀ. A Linear layer's weight is stored as "
                           "(out, in) and applied as x @ W.T.")
         if W.shape[0] == W.shape[1] and close(base + s * x @ (B @ A)):
             raise Mistake("on the square W the LoRA update is transposed: it computed x (B A), but the update "
                           "ΔW = B A is stored like W, as (out, in), so the layer adds x (B A)ᵀ = x Aᵀ Bᵀ.")
-        raise Mistake(f"on the case '{name}' it differs from peft's LoRA layer by up to "
-                      f"{(out - want).abs().max():.3g}. The layer computes y = x Wᵀ + (alpha / r) · x Aᵀ Bᵀ.")
+        raise Mistake("on the case '{name}' it differs from peft's LoRA layer by up to "
+                      "{diff:.3g}. The layer computes y = x Wᵀ + (alpha / r) · x Aᵀ Bᵀ.",
+                      name=name, diff=(out - want).abs().max())
 
 
 EXERCISES = {

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import torch
 
+from course_utils.i18n import t
 from course_utils.learn.exercise import Exercise, Mistake
 from course_utils.learn.quiz import Choice, Number, Option
 
@@ -74,39 +75,45 @@ def _reference(probs: torch.Tensor, p: float) -> torch.Tensor:
 
 
 def _check_top_p(fn) -> None:
-    cases = [("sorted", torch.tensor([0.5, 0.2, 0.15, 0.1, 0.05]), 0.8),
-             ("p below the top token", torch.tensor([0.5, 0.2, 0.15, 0.1, 0.05]), 0.3),
-             ("unsorted", torch.tensor([0.05, 0.3, 0.1, 0.45, 0.1]), 0.7),
+    # the case names are shown in the diagnoses, so they are translated when the checker runs
+    cases = [(t("sorted"), torch.tensor([0.5, 0.2, 0.15, 0.1, 0.05]), 0.8),
+             (t("p below the top token"), torch.tensor([0.5, 0.2, 0.15, 0.1, 0.05]), 0.3),
+             (t("unsorted"), torch.tensor([0.05, 0.3, 0.1, 0.45, 0.1]), 0.7),
              ("p = 1", torch.tensor([0.4, 0.3, 0.2, 0.1]), 1.0)]
     for name, probs, p in cases:
+        unsorted = bool((probs.diff() > 0).any())
         given = probs.clone()
         out = fn(given, p)
         if not torch.equal(given, probs):
             raise Mistake("it changed the probabilities passed in. Work on a copy (e.g. probs.clone()).")
         if not isinstance(out, torch.Tensor) or out.shape != probs.shape:
-            raise Mistake(f"it should return a tensor of shape {tuple(probs.shape)} (one probability per token), "
-                          f"got {type(out).__name__} {tuple(getattr(out, 'shape', ()))}.")
+            raise Mistake("it should return a tensor of shape {shape} (one probability per token), "
+                          "got {type} {got}.", shape=tuple(probs.shape), type=type(out).__name__,
+                          got=tuple(getattr(out, 'shape', ())))
         out = out.float()
         want = _reference(probs, p)
         kept, want_kept = out > 0, want > 0
         if not kept.any():
-            raise Mistake(f"with p = {p} ({name}: top probability {probs.max():.2f}) it kept no token at all. "
-                          "The most likely token must always stay, whatever p is.")
+            raise Mistake("with p = {p} ({name}: top probability {top:.2f}) it kept no token at all. "
+                          "The most likely token must always stay, whatever p is.", p=p, name=name, top=probs.max())
         if abs(out.sum().item() - 1) > 1e-4:
-            raise Mistake(f"the kept probabilities sum to {out.sum():.3f}, not 1. Divide the kept ones by their sum.")
+            raise Mistake("the kept probabilities sum to {total:.3f}, not 1. Divide the kept ones by their sum.",
+                          total=out.sum())
         if torch.equal(kept, want_kept):
             if not torch.allclose(out, want, atol=1e-5):
                 raise Mistake("it keeps the right tokens but changes their proportions. Keep each kept "
                               "probability as it is, then divide all of them by the same sum.")
             continue
-        if name == "unsorted" and kept[: int(want_kept.sum())].all():
+        if unsorted and kept[: int(want_kept.sum())].all():
             raise Mistake("on probabilities that are not sorted it kept the first tokens in vocabulary order. "
                           "Sort by probability first (torch.sort(probs, descending=True)), then map back.")
         if kept.sum() < want_kept.sum():
-            raise Mistake(f"with p = {p} ({name}) the kept tokens add up to only {probs[kept].sum():.2f} < p. "
-                          "Keep adding tokens until their sum reaches p: the token that crosses p stays in.")
-        raise Mistake(f"with p = {p} ({name}) it kept {int(kept.sum())} tokens; the smallest set of most likely "
-                      f"tokens that adds up to at least p has {int(want_kept.sum())}.")
+            raise Mistake("with p = {p} ({name}) the kept tokens add up to only {total:.2f} < p. "
+                          "Keep adding tokens until their sum reaches p: the token that crosses p stays in.",
+                          p=p, name=name, total=probs[kept].sum())
+        raise Mistake("with p = {p} ({name}) it kept {kept} tokens; the smallest set of most likely "
+                      "tokens that adds up to at least p has {want}.", p=p, name=name, kept=int(kept.sum()),
+                      want=int(want_kept.sum()))
 
 
 EXERCISES = {

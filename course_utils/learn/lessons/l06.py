@@ -108,11 +108,12 @@ def _check_guided_logits(fn) -> None:
             raise Mistake("it changed the logits passed in. Build a new tensor (e.g. uncond + scale * (cond - uncond)) "
                           "instead of writing into cond or uncond.")
         if not isinstance(out, torch.Tensor) or out.shape != cond.shape:
-            raise Mistake(f"it should return a tensor of shape {tuple(cond.shape)} (one guided logit per token), got "
-                          f"{type(out).__name__} {tuple(getattr(out, 'shape', ()))}.")
+            raise Mistake("it should return a tensor of shape {shape} (one guided logit per token), got "
+                          "{type} {got}.", shape=tuple(cond.shape), type=type(out).__name__,
+                          got=tuple(getattr(out, 'shape', ())))
         if abs(float(out.sum()) - 1) < 1e-4 and bool((out >= 0).all()):
-            raise Mistake(f"with {name} it returned probabilities (they sum to 1). Return guided logits: no softmax; "
-                          "the sampler applies it afterwards.")
+            raise Mistake("with {name} it returned probabilities (they sum to 1). Return guided logits: no softmax; "
+                          "the sampler applies it afterwards.", name=name)
         want = cond if scale == 1 else uncond if scale == 0 else _reference(cond, uncond, scale)
         if _close(out, want):
             continue
@@ -120,25 +121,27 @@ def _check_guided_logits(fn) -> None:
             raise Mistake("with γ = 1 it returned the unconditional logits: cond and uncond are swapped. Start from "
                           "uncond and add γ · (cond − uncond), so that γ = 1 gives the conditional model.")
         if _close(out, (1 + scale) * cond - scale * uncond):
-            raise Mistake(f"with {name} it returned (1 + γ)·cond − γ·uncond, lesson 07's form, where w = 0 is the plain "
+            raise Mistake("with {name} it returned (1 + γ)·cond − γ·uncond, lesson 07's form, where w = 0 is the plain "
                           "conditional model. Here γ counts from the unconditional model, as transformers' guidance_scale "
-                          "does: uncond + γ·(cond − uncond), so γ = 1 must give cond exactly.")
+                          "does: uncond + γ·(cond − uncond), so γ = 1 must give cond exactly.", name=name)
         if _close(out, scale * cond):
-            raise Mistake(f"with {name} it returned γ·cond: the scale multiplied the conditional logits only, which is "
+            raise Mistake("with {name} it returned γ·cond: the scale multiplied the conditional logits only, which is "
                           "just a temperature of 1/γ. Guidance multiplies the difference the condition makes: "
-                          "uncond + γ·(cond − uncond).")
+                          "uncond + γ·(cond − uncond).", name=name)
         if _close(out, cond + scale * (uncond - cond)):
-            raise Mistake(f"with {name} it pushed away from the condition: cond and uncond are swapped. Start from "
-                          "uncond and add γ · (cond − uncond).")
+            raise Mistake("with {name} it pushed away from the condition: cond and uncond are swapped. Start from "
+                          "uncond and add γ · (cond − uncond).", name=name)
         if _close(out, uncond - scale * (cond - uncond)):
-            raise Mistake(f"with {name} the sign is flipped: it subtracts γ · (cond − uncond). Add it, so larger γ "
-                          "follows the condition harder.")
+            raise Mistake("with {name} the sign is flipped: it subtracts γ · (cond − uncond). Add it, so larger γ "
+                          "follows the condition harder.", name=name)
         if scale == 0:
             raise Mistake("with γ = 0 it should return the unconditional logits exactly (no push from the condition), "
-                          f"got {[round(v, 3) for v in out.float().tolist()]} instead of {uncond.tolist()}.")
-        raise Mistake(f"with {name}, cond = {cond.tolist()} and uncond = {uncond.tolist()} it returned "
-                      f"{[round(v, 3) for v in out.float().tolist()]}; uncond + γ·(cond − uncond) gives "
-                      f"{[round(v, 3) for v in want.tolist()]}.")
+                          "got {got} instead of {want}.", got=[round(v, 3) for v in out.float().tolist()],
+                          want=uncond.tolist())
+        raise Mistake("with {name}, cond = {cond} and uncond = {uncond} it returned "
+                      "{got}; uncond + γ·(cond − uncond) gives {want}.", name=name, cond=cond.tolist(),
+                      uncond=uncond.tolist(), got=[round(v, 3) for v in out.float().tolist()],
+                      want=[round(v, 3) for v in want.tolist()])
     batch_c, batch_u = torch.stack([cond, uncond]), torch.stack([uncond, cond])
     out = fn(batch_c, batch_u, 2.0)
     if not isinstance(out, torch.Tensor) or not _close(out, _reference(batch_c, batch_u, 2.0)):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import torch
 
+from course_utils.i18n import t
 from course_utils.learn.exercise import Exercise, Mistake
 from course_utils.learn.quiz import Choice, Number, Option
 
@@ -105,58 +106,60 @@ def _check_add_noise(fn) -> None:
     abar = torch.cumprod(alphas, 0)
     x0 = torch.tensor([[1.0, -1.0, 0.5, 0.0], [0.2, 0.4, -0.6, 1.0], [-1.0, 1.0, 1.0, -0.5]])
     noise = torch.tensor([[0.3, -1.2, 0.8, 1.5], [-0.7, 0.1, 2.0, -0.4], [1.1, 0.9, -1.3, 0.6]])
-    for name, t in [("one step t = 5 for every row", torch.tensor([5, 5, 5])),
-                    ("steps t = 0, 4 and 9, one per row", torch.tensor([0, 4, 9]))]:
-        args = [x0.clone(), noise.clone(), t.clone(), betas.clone()]
+    for case, steps in [(t("one step t = 5 for every row"), torch.tensor([5, 5, 5])),
+                        (t("steps t = 0, 4 and 9, one per row"), torch.tensor([0, 4, 9]))]:
+        args = [x0.clone(), noise.clone(), steps.clone(), betas.clone()]
         try:
             out = fn(*args)
         except RuntimeError as e:
             if "size of tensor" in str(e) or "broadcast" in str(e):
-                raise Mistake(f"with {name} (x0 of shape (3, 4), t of shape (3,)) the shapes do not combine: "
-                              f"{e}. ᾱ_t has one value per row: pick abar[t] and reshape it to (3, 1) "
-                              "(abar[t][:, None]) so that it multiplies each row.") from None
+                raise Mistake("with {case} (x0 of shape (3, 4), t of shape (3,)) the shapes do not combine: "
+                              "{error}. ᾱ_t has one value per row: pick abar[t] and reshape it to (3, 1) "
+                              "(abar[t][:, None]) so that it multiplies each row.", case=case, error=e) from None
             raise
         if not (torch.equal(args[0], x0) and torch.equal(args[1], noise) and torch.equal(args[3], betas)):
             raise Mistake("it changed a tensor passed in (x0, noise or betas). Compute new tensors instead of "
                           "writing into them.")
         if not isinstance(out, torch.Tensor) or out.shape != x0.shape:
-            raise Mistake(f"it should return x_t with the shape of x0, {tuple(x0.shape)}, got {type(out).__name__} "
-                          f"{tuple(getattr(out, 'shape', ()))}.")
+            raise Mistake("it should return x_t with the shape of x0, {want}, got {kind} {shape}.",
+                          want=tuple(x0.shape), kind=type(out).__name__, shape=tuple(getattr(out, "shape", ())))
         out = out.float()
-        want = _reference(x0, noise, t, betas)
+        want = _reference(x0, noise, steps, betas)
         if torch.allclose(out, want, atol=1e-5):
             continue
         wrong = [
-            (_with(x0, noise, t, betas.sqrt(), (1 - betas).sqrt()),
-             "it used β_t where ᾱ_t belongs. β_t is the noise added in one step; the jump from x_0 needs "
-             "ᾱ_t = (1 − β_1)(1 − β_2)…(1 − β_t): torch.cumprod(1 - betas, 0)[t]."),
-            (_with(x0, noise, t, alphas.sqrt(), (1 - alphas).sqrt()),
-             "it used α_t = 1 − β_t, the signal kept by step t alone. The jump from x_0 needs the product over all "
-             "steps up to t, ᾱ_t = torch.cumprod(1 - betas, 0)[t]."),
-            (_with(x0, noise, t, abar, 1 - abar),
-             "it weighted x0 by ᾱ_t and the noise by 1 − ᾱ_t: the weights are the square roots, √ᾱ_t and √(1 − ᾱ_t) "
-             "(the variances add up to 1, the standard deviations do not)."),
-            (_with(x0, noise, t, (1 - abar).sqrt(), abar.sqrt()),
-             "signal and noise weights are swapped: √ᾱ_t multiplies the image x0 (ᾱ_t is the share of signal left, "
-             "close to 1 at t = 0) and √(1 − ᾱ_t) the noise."),
-            (_with(x0, noise, t, torch.cat([torch.ones(1), abar[:-1]]).sqrt(),
+            (_with(x0, noise, steps, betas.sqrt(), (1 - betas).sqrt()),
+             Mistake("it used β_t where ᾱ_t belongs. β_t is the noise added in one step; the jump from x_0 needs "
+                     "ᾱ_t = (1 − β_1)(1 − β_2)…(1 − β_t): torch.cumprod(1 - betas, 0)[t].")),
+            (_with(x0, noise, steps, alphas.sqrt(), (1 - alphas).sqrt()),
+             Mistake("it used α_t = 1 − β_t, the signal kept by step t alone. The jump from x_0 needs the product "
+                     "over all steps up to t, ᾱ_t = torch.cumprod(1 - betas, 0)[t].")),
+            (_with(x0, noise, steps, abar, 1 - abar),
+             Mistake("it weighted x0 by ᾱ_t and the noise by 1 − ᾱ_t: the weights are the square roots, √ᾱ_t and "
+                     "√(1 − ᾱ_t) (the variances add up to 1, the standard deviations do not).")),
+            (_with(x0, noise, steps, (1 - abar).sqrt(), abar.sqrt()),
+             Mistake("signal and noise weights are swapped: √ᾱ_t multiplies the image x0 (ᾱ_t is the share of signal "
+                     "left, close to 1 at t = 0) and √(1 − ᾱ_t) the noise.")),
+            (_with(x0, noise, steps, torch.cat([torch.ones(1), abar[:-1]]).sqrt(),
                    (1 - torch.cat([torch.ones(1), abar[:-1]])).sqrt()),
-             "it is one step behind: ᾱ_t includes step t itself, abar = torch.cumprod(1 - betas, 0) and abar[t] "
-             "(t counts from 0)."),
-            (_with(x0, noise, t, torch.cat([abar[1:], abar[-1:]]).sqrt(),
+             Mistake("it is one step behind: ᾱ_t includes step t itself, abar = torch.cumprod(1 - betas, 0) and "
+                     "abar[t] (t counts from 0).")),
+            (_with(x0, noise, steps, torch.cat([abar[1:], abar[-1:]]).sqrt(),
                    (1 - torch.cat([abar[1:], abar[-1:]])).sqrt()),
-             "it is one step ahead: use abar[t] with abar = torch.cumprod(1 - betas, 0) (t counts from 0)."),
+             Mistake("it is one step ahead: use abar[t] with abar = torch.cumprod(1 - betas, 0) (t counts from 0).")),
         ]
-        for value, diagnosis in wrong:
+        for value, mistake in wrong:
             if torch.allclose(out, value, atol=1e-5):
-                raise Mistake(diagnosis)
-        if name.startswith("steps") and torch.allclose(out, _reference(x0, noise, t[:1].expand(3), betas), atol=1e-5):
+                raise mistake
+        if (steps != steps[0]).any() and torch.allclose(out, _reference(x0, noise, steps[:1].expand(3), betas),
+                                                        atol=1e-5):
             raise Mistake("every row got the noise level of the first t. Each row has its own step: index "
                           "abar with the whole t (abar[t]) and reshape to (3, 1).")
         row = int((out - want).abs().amax(dim=1).argmax())
-        raise Mistake(f"with {name}, row {row} (t = {int(t[row])}) should be "
-                      f"{[round(v, 3) for v in want[row].tolist()]}, got {[round(v, 3) for v in out[row].tolist()]}. "
-                      "x_t = √ᾱ_t · x0 + √(1 − ᾱ_t) · noise, with ᾱ_t = torch.cumprod(1 - betas, 0)[t].")
+        raise Mistake("with {case}, row {row} (t = {t}) should be {want}, got {got}. "
+                      "x_t = √ᾱ_t · x0 + √(1 − ᾱ_t) · noise, with ᾱ_t = torch.cumprod(1 - betas, 0)[t].",
+                      case=case, row=row, t=int(steps[row]), want=[round(v, 3) for v in want[row].tolist()],
+                      got=[round(v, 3) for v in out[row].tolist()])
 
 
 EXERCISES = {

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from course_utils.i18n import t
 from course_utils.learn.exercise import Exercise, Mistake
 from course_utils.learn.quiz import Choice, Number, Option
 
@@ -113,43 +114,50 @@ def _check_sine_note(fn) -> None:
         where = f"sine_note({midi}, {seconds}, {rate})"
         out = fn(midi, seconds, rate)
         if not hasattr(out, "shape") and not isinstance(out, (list, tuple)):
-            raise Mistake(f"{where} should return the samples (a NumPy array), got {type(out).__name__}.")
+            raise Mistake("{where} should return the samples (a NumPy array), got {kind}.",
+                          where=where, kind=type(out).__name__)
         out = np.asarray(out, dtype=float)
         n = int(round(seconds * rate))
         freq = _hz(midi)
         want = A.sine(freq, seconds, rate)
         if out.ndim != 1 or len(out) != n:
-            hint = (" np.linspace(0, seconds, n) includes the end point; use the times np.arange(n) / sample_rate."
-                    if len(out) == n + 1 else "")
-            raise Mistake(f"{where} returned {out.shape[0] if out.ndim else 0} samples; {seconds} s at {rate} samples "
-                          f"a second is {n} samples (one value per sample, round(seconds × sample_rate)).{hint}")
+            raise Mistake(("{where} returned {got} samples; {seconds} s at {rate} samples a second is {n} samples "
+                           "(one value per sample, round(seconds × sample_rate)). np.linspace(0, seconds, n) "
+                           "includes the end point; use the times np.arange(n) / sample_rate.")
+                          if len(out) == n + 1 else
+                          ("{where} returned {got} samples; {seconds} s at {rate} samples a second is {n} samples "
+                           "(one value per sample, round(seconds × sample_rate))."),
+                          where=where, got=out.shape[0] if out.ndim else 0, seconds=seconds, rate=rate, n=n)
         if _close(out, want):
             continue
         if _close(out, _wave(freq, n, rate, cycle=1.0)):
-            raise Mistake(f"{where} is too low by a factor 2π: np.sin takes radians, and one cycle is 2π radians. "
-                          "Use np.sin(2 * np.pi * f * t).")
+            raise Mistake("{where} is too low by a factor 2π: np.sin takes radians, and one cycle is 2π radians. "
+                          "Use np.sin(2 * np.pi * f * t).", where=where)
         if _close(out, _wave(freq, n, rate, cycle=360.0)):
-            raise Mistake(f"{where} counts a cycle as 360: that is degrees, but np.sin takes radians, so one cycle is "
-                          "2π. Use np.sin(2 * np.pi * f * t).")
-        for factor, what in [(2.0, "an octave too high"), (0.5, "an octave too low"),
-                             (4.0, "two octaves too high"), (0.25, "two octaves too low")]:
+            raise Mistake("{where} counts a cycle as 360: that is degrees, but np.sin takes radians, so one cycle is "
+                          "2π. Use np.sin(2 * np.pi * f * t).", where=where)
+        for factor, what in [(2.0, t("an octave too high")), (0.5, t("an octave too low")),
+                             (4.0, t("two octaves too high")), (0.25, t("two octaves too low"))]:
             if _close(out, _wave(freq * factor, n, rate)):
-                raise Mistake(f"{where} is {what} ({freq * factor:.1f} Hz instead of {freq:.1f} Hz). MIDI 69 is A4 = "
-                              "440 Hz and 12 semitones make one octave: f = 440 · 2 ** ((midi − 69) / 12).")
+                raise Mistake("{where} is {what} ({got:.1f} Hz instead of {freq:.1f} Hz). MIDI 69 is A4 = 440 Hz and "
+                              "12 semitones make one octave: f = 440 · 2 ** ((midi − 69) / 12).",
+                              where=where, what=what, got=freq * factor, freq=freq)
         if _close(out, _wave(float(midi), n, rate)):
-            raise Mistake(f"{where} used the MIDI number {midi} as the frequency in Hz. Convert it first: "
-                          "f = 440 · 2 ** ((midi − 69) / 12).")
+            raise Mistake("{where} used the MIDI number {midi} as the frequency in Hz. Convert it first: "
+                          "f = 440 · 2 ** ((midi − 69) / 12).", where=where, midi=midi)
         if _close(out, _wave(440 * 2 ** (midi - 69), n, rate)) and midi != 69:
-            raise Mistake(f"{where}: the exponent must be (midi − 69) / 12 (12 semitones per octave); without the "
-                          "division every semitone doubles the frequency.")
+            raise Mistake("{where}: the exponent must be (midi − 69) / 12 (12 semitones per octave); without the "
+                          "division every semitone doubles the frequency.", where=where)
         if _close(out, _wave(freq, n, rate, amplitude=1.0)) or _close(out, _wave(freq, n, rate, amplitude=-0.5)):
-            raise Mistake(f"{where} has the right frequency but not the asked amplitude: multiply sin(...) by 0.5 "
-                          "(peaks at ±0.5, and the first sample is 0).")
+            raise Mistake("{where} has the right frequency but not the asked amplitude: multiply sin(...) by 0.5 "
+                          "(peaks at ±0.5, and the first sample is 0).", where=where)
         if _close(out, 0.5 * np.cos(2 * np.pi * freq * np.arange(n) / rate)):
-            raise Mistake(f"{where} is a cosine (it starts at 0.5): the note must start at 0, so use np.sin.")
+            raise Mistake("{where} is a cosine (it starts at 0.5): the note must start at 0, so use np.sin.",
+                          where=where)
         peak = A.peak_frequency(out, rate) if np.abs(out).max() > 0 else 0.0
-        raise Mistake(f"{where} is not 0.5 · sin(2π · f · n / sample_rate) with f = {freq:.2f} Hz; its strongest "
-                      f"frequency is about {peak:.0f} Hz. Sample k is at time k / sample_rate.")
+        raise Mistake("{where} is not 0.5 · sin(2π · f · n / sample_rate) with f = {freq:.2f} Hz; its strongest "
+                      "frequency is about {peak:.0f} Hz. Sample k is at time k / sample_rate.",
+                      where=where, freq=freq, peak=peak)
 
 
 EXERCISES = {

@@ -7,6 +7,7 @@ import random
 import numpy as np
 import torch
 
+from course_utils.i18n import t
 from course_utils.learn.exercise import Exercise, Mistake
 from course_utils.learn.quiz import Choice, Number, Option
 
@@ -140,51 +141,59 @@ def _call(fn, fraction, seed):
     if given != TEXTS:
         raise Mistake("it changed the list passed in. Build a new list of texts and return it; the clean data "
                       "must stay as it was (you will want to compare with it).")
-    if not isinstance(out, list) or len(out) != len(TEXTS) or not all(isinstance(t, str) for t in out):
-        raise Mistake(f"it should return a list of {len(TEXTS)} strings (one per text), got {type(out).__name__}"
-                      f"{' of length ' + str(len(out)) if hasattr(out, '__len__') else ''}.")
+    if not isinstance(out, list) or len(out) != len(TEXTS) or not all(isinstance(text, str) for text in out):
+        raise Mistake("it should return a list of {count} strings (one per text), got {kind} of length {length}."
+                      if hasattr(out, "__len__") else
+                      "it should return a list of {count} strings (one per text), got {kind}.",
+                      count=len(TEXTS), kind=type(out).__name__, length=len(out) if hasattr(out, "__len__") else 0)
     return out
 
 
 def _check_corrupt_calls(fn, saved) -> None:
-    vocab = {w for t in TEXTS for w in t.split()}
-    n = sum(len(t.split()) for t in TEXTS)
+    vocab = {w for text in TEXTS for w in text.split()}
+    n = sum(len(text.split()) for text in TEXTS)
     fraction = 0.3
     k = round(fraction * n)
     out = _call(fn, fraction, 0)
-    for t, o in zip(TEXTS, out):
-        if len(o.split()) != len(t.split()):
-            raise Mistake(f"it changed the number of words: {t!r} ({len(t.split())} words) became {o!r} "
-                          f"({len(o.split())}). Replace words one for one, and join them with single spaces.")
+    for text, o in zip(TEXTS, out):
+        if len(o.split()) != len(text.split()):
+            raise Mistake("it changed the number of words: {before!r} ({words} words) became {after!r} "
+                          "({count}). Replace words one for one, and join them with single spaces.",
+                          before=text, words=len(text.split()), after=o, count=len(o.split()))
     strange = sorted({w for o in out for w in o.split()} - vocab)
     if strange:
-        raise Mistake(f"the word {strange[0]!r} is not in the texts' vocabulary. Draw each replacement from the words "
-                      "that occur in the texts, e.g. vocab = sorted({w for t in texts for w in t.split()}).")
+        raise Mistake("the word {word!r} is not in the texts' vocabulary. Draw each replacement from the words "
+                      "that occur in the texts, e.g. vocab = sorted({{w for t in texts for w in t.split()}}).",
+                      word=strange[0])
     counts = [len(_changed(TEXTS, _call(fn, fraction, s))) for s in range(5)]
     wrong = next((c for c in counts if c != k), None)
     if wrong is not None:
-        per_text = sum(round(fraction * len(t.split())) for t in TEXTS)
+        per_text = sum(round(fraction * len(text.split())) for text in TEXTS)
         full = len(_changed(TEXTS, _call(fn, 1.0, 0)))
         if 0 < full < n:
-            raise Mistake(f"with fraction = 1 every word must change, but {n - full} of the {n} kept their word: a "
+            raise Mistake("with fraction = 1 every word must change, but {kept} of the {n} kept their word: a "
                           "replacement drawn from the vocabulary can be the word itself. Draw again until it differs "
-                          "(or draw from the vocabulary without that word).")
+                          "(or draw from the vocabulary without that word).", kept=n - full, n=n)
         if wrong == n - k:
-            raise Mistake(f"with fraction = {fraction} it replaced {wrong} of the {n} words: that is 1 - fraction. "
-                          f"Replace round(fraction × N) = {k} words and keep the rest.")
+            raise Mistake("with fraction = {fraction} it replaced {wrong} of the {n} words: that is 1 - fraction. "
+                          "Replace round(fraction × N) = {k} words and keep the rest.",
+                          fraction=fraction, wrong=wrong, n=n, k=k)
         if wrong == int(fraction * n) and len(set(counts)) == 1:
-            raise Mistake(f"it replaced {wrong} of the {n} words, int({fraction} × {n}); round it instead: "
-                          f"round({fraction} × {n}) = {k}.")
+            raise Mistake("it replaced {wrong} of the {n} words, int({fraction} × {n}); round it instead: "
+                          "round({fraction} × {n}) = {k}.", wrong=wrong, n=n, fraction=fraction, k=k)
         if wrong == per_text and len(set(counts)) == 1:
-            raise Mistake(f"it replaced {wrong} words: it rounds fraction × words text by text. Count the N = {n} "
-                          f"words of all texts together and replace round(fraction × N) = {k} of them.")
+            raise Mistake("it replaced {wrong} words: it rounds fraction × words text by text. Count the N = {n} "
+                          "words of all texts together and replace round(fraction × N) = {k} of them.",
+                          wrong=wrong, n=n, k=k)
         if len(set(counts)) > 1:
-            raise Mistake(f"with fraction = {fraction} and seeds 0 to 4 it changed {counts} of the {n} words; exactly "
-                          f"round(fraction × N) = {k} must change every time. A coin flip per word "
+            raise Mistake("with fraction = {fraction} and seeds 0 to 4 it changed {counts} of the {n} words; exactly "
+                          "round(fraction × N) = {k} must change every time. A coin flip per word "
                           "(rng.random() < fraction) only gives about that many, and rng.choices can pick a position "
-                          f"twice: choose {k} distinct positions with rng.sample(positions, k).")
-        raise Mistake(f"with fraction = {fraction} it changed {wrong} of the {n} words; exactly "
-                      f"round(fraction × N) = round({fraction} × {n}) = {k} must change.")
+                          "twice: choose {k} distinct positions with rng.sample(positions, k).",
+                          fraction=fraction, counts=counts, n=n, k=k)
+        raise Mistake("with fraction = {fraction} it changed {wrong} of the {n} words; exactly "
+                      "round(fraction × N) = round({fraction} × {n}) = {k} must change.",
+                      fraction=fraction, wrong=wrong, n=n, k=k)
     if _changed(TEXTS, _call(fn, 0.0, 0)):
         raise Mistake("with fraction = 0 it still changed some words; it should return the texts as they are.")
     if _call(fn, fraction, 0) != out:
@@ -200,8 +209,8 @@ def _check_corrupt_calls(fn, saved) -> None:
                       "(rng = random.Random(seed)).")
     where = [{p for p in _changed(TEXTS, o)} for o in [out, *others]]
     if where[0] == where[1] == where[2]:
-        raise Mistake(f"seeds 0, 1 and 2 changed the same {k} positions ({sorted(where[0])[:4]}...): choose the "
-                      "positions at random too, not only the new words.")
+        raise Mistake("seeds 0, 1 and 2 changed the same {k} positions ({positions}...): choose the "
+                      "positions at random too, not only the new words.", k=k, positions=sorted(where[0])[:4])
 
 
 # --- checked exercise (b): compute and memory -----------------------------------------------------
@@ -218,46 +227,51 @@ def _check_cost(fn) -> None:
         out = fn(n, d, bits)
         if not (isinstance(out, (tuple, list)) and len(out) == 2
                 and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in out)):
-            raise Mistake(f"it should return two numbers, (training FLOPs, bytes of the weights), got {out!r}.")
+            raise Mistake("it should return two numbers, (training FLOPs, bytes of the weights), got {out!r}.",
+                          out=out)
         flops, mem = (float(v) for v in out)
         want_flops = costs.training_flops(n, d)
         want_mem = costs.weights_memory_bytes(n, _DTYPE[bits])
         same = lambda got, want: math.isclose(got, want, rel_tol=1e-6)
-        case = f"for {name} (N = {n:.3g} parameters, D = {d:.3g} tokens, {bits} bits)"
+        case = t("for {name} (N = {n:.3g} parameters, D = {d:.3g} tokens, {bits} bits)", name=name, n=n, d=d,
+                 bits=bits)
         if not same(flops, want_flops):
             if same(flops, 2 * n * d):
-                raise Mistake(f"{case} it gives 2 × N × D FLOPs: the forward pass only. Training also runs the "
-                              "backward pass, about twice the forward: 6 × N × D in all.")
+                raise Mistake("{case} it gives 2 × N × D FLOPs: the forward pass only. Training also runs the "
+                              "backward pass, about twice the forward: 6 × N × D in all.", case=case)
             if same(flops, 4 * n * d):
-                raise Mistake(f"{case} it gives 4 × N × D FLOPs: the backward pass only. Add the forward pass "
-                              "(2 × N × D): 6 × N × D.")
+                raise Mistake("{case} it gives 4 × N × D FLOPs: the backward pass only. Add the forward pass "
+                              "(2 × N × D): 6 × N × D.", case=case)
             if same(flops, 6 * n):
-                raise Mistake(f"{case} the FLOPs do not depend on the tokens: training cost grows with every token "
-                              "read. Multiply by D as well: 6 × N × D.")
+                raise Mistake("{case} the FLOPs do not depend on the tokens: training cost grows with every token "
+                              "read. Multiply by D as well: 6 × N × D.", case=case)
             if same(flops, 6 * d):
-                raise Mistake(f"{case} the FLOPs do not depend on the parameters: each token costs about 6 FLOPs "
-                              "per parameter. 6 × N × D.")
+                raise Mistake("{case} the FLOPs do not depend on the parameters: each token costs about 6 FLOPs "
+                              "per parameter. 6 × N × D.", case=case)
             if same(flops, n * d):
-                raise Mistake(f"{case} it gives N × D, one FLOP per parameter per token. Each parameter costs a "
+                raise Mistake("{case} it gives N × D, one FLOP per parameter per token. Each parameter costs a "
                               "multiply and an add per token in the forward pass (2 FLOPs) and twice that in the "
-                              "backward pass (4): 6 × N × D.")
-            raise Mistake(f"{case} the training FLOPs should be 6 × N × D = {want_flops:.4g}, got {flops:.4g}.")
+                              "backward pass (4): 6 × N × D.", case=case)
+            raise Mistake("{case} the training FLOPs should be 6 × N × D = {want_flops:.4g}, got {flops:.4g}.",
+                          case=case, want_flops=want_flops, flops=flops)
         if not same(mem, want_mem):
             if same(mem, n * bits):
-                raise Mistake(f"{case} it gives N × bits = {mem:.4g}: that counts bits, not bytes. Divide by 8 "
-                              f"({bits} bits = {bits / 8:g} bytes per weight).")
+                raise Mistake("{case} it gives N × bits = {mem:.4g}: that counts bits, not bytes. Divide by 8 "
+                              "({bits} bits = {per:g} bytes per weight).", case=case, mem=mem, bits=bits, per=bits / 8)
             if same(mem, 16 * n):
-                raise Mistake(f"{case} it gives 16 bytes per parameter: that is training with Adam (weights, "
-                              f"gradients, two moments). The weights alone take bits / 8 = {bits / 8:g} bytes each.")
+                raise Mistake("{case} it gives 16 bytes per parameter: that is training with Adam (weights, "
+                              "gradients, two moments). The weights alone take bits / 8 = {per:g} bytes each.",
+                              case=case, per=bits / 8)
             if same(mem, 4 * n) and bits != 32:
-                raise Mistake(f"{case} it gives 4 bytes per weight whatever the precision: use bits / 8 "
-                              f"({bits / 8:g} here).")
+                raise Mistake("{case} it gives 4 bytes per weight whatever the precision: use bits / 8 "
+                              "({per:g} here).", case=case, per=bits / 8)
             if same(mem, n * 8 / bits):
-                raise Mistake(f"{case} it gives N × 8 / bits: upside down. Bytes per weight = bits / 8.")
+                raise Mistake("{case} it gives N × 8 / bits: upside down. Bytes per weight = bits / 8.", case=case)
             if same(mem, want_mem / costs.GiB) or same(mem, want_mem / 1e9):
-                raise Mistake(f"{case} it returns GiB or GB ({mem:.4g}); return bytes ({want_mem:.4g}) and convert only "
-                              "to print.")
-            raise Mistake(f"{case} the weights take N × bits / 8 = {want_mem:.4g} bytes, got {mem:.4g}.")
+                raise Mistake("{case} it returns GiB or GB ({mem:.4g}); return bytes ({want_mem:.4g}) and convert "
+                              "only to print.", case=case, mem=mem, want_mem=want_mem)
+            raise Mistake("{case} the weights take N × bits / 8 = {want_mem:.4g} bytes, got {mem:.4g}.",
+                          case=case, want_mem=want_mem, mem=mem)
 
 
 EXERCISES = {
