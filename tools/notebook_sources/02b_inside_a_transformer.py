@@ -44,14 +44,14 @@ SEED = cu.lesson_seed()
 #
 # | kind | famous systems | what goes in → what comes out | runs here, small and real |
 # |---|---|---|---|
-# | text | GPT-3, ChatGPT, Llama | a prompt → the next token, again and again | 03 trains a tiny GPT; 05–06 generate with SmolLM2-135M |
+# | text | GPT-3, ChatGPT, Llama | a prompt → the next token, again and again | 03 trains a tiny GPT; 05–06 generate with SmolLM2-135M-Instruct |
 # | image | DALL·E, Stable Diffusion | a description → an image, denoised from noise | 07 trains a text-to-digit diffusion model |
 # | music / audio | MusicGen | a description or a melody → a waveform | 08 trains a melody transformer (MusicGen online) |
 # | speech | text-to-speech (TTS) models | text → a voice | not part of the offline course |
 # | translation | Google Translate, Papago | a sentence → the same sentence in another language | online only (below) |
 #
-# The Transformers library names its tasks too; the seed of this course lists **translation** (번역)
-# among them. Transformers 5 no longer has a `"translation"` pipeline, so this is what a pipeline does
+# The Transformers library names its tasks too; the learner's notes this course was built from list
+# **translation** (번역) among them. Transformers 5 no longer has a `"translation"` pipeline, so this is what a pipeline does
 # inside: tokenize, `generate`, decode. Online it runs `Helsinki-NLP/opus-mt-ko-en`, a Marian
 # **encoder–decoder** (section 4 says what that means). Offline there is none to run: no translation
 # model installs from the package registry, and the cell says so instead of pretending.

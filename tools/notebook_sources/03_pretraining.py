@@ -125,7 +125,8 @@ print("labels:\n", batch_labels)
 # About 15 % of the tokens are chosen at random. Of those, 80 % are replaced by `<mask>`, 10 % by a random
 # token and 10 % are left as they are; the model must recover the originals, looking **both left and right**.
 # Labels are -100 everywhere except at the chosen positions. The masked model needs its special tokens
-# (`<s>`, `</s>`, `<pad>`, `<mask>`), so it gets its own BPE tokenizer (same recipe, 2,000 tokens).
+# (`<s>`, `</s>`, `<pad>`, `<mask>`), so it gets its own BPE tokenizer (same recipe, 2,000 tokens), trained
+# on the first 1,000,000 characters of the training text.
 # `DataCollatorForLanguageModeling` draws the masks each time it builds a batch: **dynamic masking**.
 
 # %%
@@ -161,8 +162,9 @@ print(f"{int(chosen.sum())} of {len(example['input_ids'])} positions are predict
 # the lesson's conclusions are **checked claims** (`cu.claim`): each states a band that held over
 # several seeds and two torch versions, and prints ✓ when it holds on your run too.
 # At a few checkpoints we let the model continue the same prompt, to watch what it has learned.
-# The number of steps, the learning rate (3e-3), the batch size and the sizes are **hyperparameters**
-# (하이퍼파라미터): chosen by us before training, not learned (exercises 1 and 7 change two of them).
+# The number of steps, the learning rate (3e-3), the batch size, the vocabulary size (2,000) and the
+# model's size (layers, width, heads, context) are **hyperparameters** (하이퍼파라미터): chosen by us
+# before training, not learned (exercises 1 and 7 change two of them).
 #
 # **Predict first (먼저 예측하기):** with random weights, what validation loss do you expect at step 0:
 # close to 0, close to the uniform guess ln(2,000) = 7.60 (the cell below prints it), or far above it?

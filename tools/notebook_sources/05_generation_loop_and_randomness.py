@@ -12,7 +12,7 @@
 # - the generation loop (생성 루프): tokens → logits → probabilities → choose → append → repeat
 # - the KV cache (KV 캐시) and how much time it saves
 # - greedy decoding (탐욕적 디코딩), sampling (샘플링), temperature (온도), top-k, top-p / nucleus
-#   sampling (핵 샘플링), repetition penalty (반복 페널티), beam search (빔 서치)
+#   sampling (뉴클리어스 샘플링), repetition penalty (반복 페널티), beam search (빔 서치)
 # - seeds (시드) and reproducibility (재현성)
 # - the diversity (다양성) – quality (품질) trade-off, measured with distinct-n and log-likelihood (로그 우도)
 # - degeneration (퇴화): repetition loops and word salad
@@ -129,7 +129,7 @@ print("same tokens with and without the KV cache")
 # |---|---|
 # | temperature (온도) *T* | divide by *T*: *T* < 1 sharpens, *T* > 1 flattens |
 # | top-k | keep the *k* highest, set the rest to −∞ (probability 0) |
-# | top-p (핵 샘플링) | keep the fewest most likely tokens whose probabilities add up to *p* |
+# | top-p (뉴클리어스 샘플링) | keep the fewest most likely tokens whose probabilities add up to *p* |
 # | repetition penalty (반복 페널티) | make tokens already in the text less likely |
 #
 # Greedy takes the top bar; **sampling** draws a token at random with these probabilities.
@@ -190,7 +190,7 @@ cu.expect("after this prompt, fewer than 10 tokens carry half the probability", 
 # Sampling draws random numbers. A **seed** fixes them: the same seed and settings always give
 # the same text (on the same software and hardware), different seeds give different texts.
 #
-# **Predict first:** we sample twice with seed 1, then six times in one batch from another seed.
+# **Predict first (먼저 예측하기):** we sample twice with seed 1, then six times in one batch from another seed.
 # How many *different* texts do you expect among the first two? Among the six?
 
 # %%
@@ -211,6 +211,10 @@ print("the same seed gave exactly the same tokens")
 cu.claim("different texts among 6 draws at temperature 0.8", len({tuple(c) for c in many}), at_least=5, digits=0)
 
 # %% [markdown]
+# **Check your prediction.** One text among the first two: seed 1 drew exactly the same tokens both
+# times (the assert above checks it). The six draws from another seed spread out: the claim above
+# checks that at least 5 of the 6 are different texts. New draws, new texts.
+#
 # ## 6. Beam search (빔 서치)
 #
 # Greedy commits to one token at a time. **Beam search** (back on "Once upon a time") keeps the `num_beams` best partial

@@ -11,7 +11,7 @@
 # - conditioning (조건성): p(next token | condition) and how to measure its shift
 # - prompt prefixes (프롬프트 접두사), system messages (시스템 메시지) through the chat template
 #   (채팅 템플릿), few-shot examples (퓨샷 예시)
-# - sentiment-conditioned generation (감정 조건 생성): generate candidates, keep those a classifier
+# - sentiment-conditioned generation (감성 조건 생성): generate candidates, keep those a classifier
 #   (분류기) labels as asked, and measure the acceptance rate (수락률)
 # - stopping and length (정지 조건과 길이): max new tokens, stop strings, end-of-sequence (EOS)
 # - (exercise 3) classifier-free guidance (분류기 없는 가이던스) on next-token logits: with and without the
@@ -201,7 +201,7 @@ cu.expect("with 4 examples the label words become the likely next token (p > 0.5
 # without examples. What the examples added is the format, not knowledge of sentiment.
 
 # %% [markdown]
-# ## 5. Sentiment-conditioned generation (감정 조건 생성) with a judge
+# ## 5. Sentiment-conditioned generation (감성 조건 생성) with a judge
 #
 # We want sentences of a given sentiment. Two tools: **steer** (ask for it in the prompt) and
 # **filter** (generate several candidates, keep those the classifier labels as asked). The

@@ -12,7 +12,7 @@
 # - harmful output and misuse (유해한 출력과 오용): a content filter (콘텐츠 필터) that blocks or masks, and its mistakes;
 # - compute and cost (연산량과 비용): memory at fp32/fp16/int8, memory for training, FLOPs ≈ 6 × parameters × tokens, and hours and dollars on a CPU, a Colab GPU and a cloud GPU (클라우드 GPU);
 # - hyperparameters (하이퍼파라미터): learning rate, batch size and warm-up;
-# - mode collapse (모드 붕괴, "모델 붕괴"): a GAN that covers only some of its data, next to a diffusion model that covers all of it;
+# - mode collapse (모드 붕괴): a GAN that covers only some of its data, next to a diffusion model that covers all of it;
 # - why you use a pretrained model first (사전 학습 모델 먼저) and start small (작게 시작해서 확장).
 #
 # Time on a 2-core CPU: about 1 minute (two dozen tiny training runs of a few seconds each). Korean terms: [glossary · 용어집](https://github.com/{{REPO}}/blob/main/docs/glossary.md).
@@ -35,8 +35,9 @@ SEED = cu.lesson_seed()   # 0 here; the experiments take their seeds from it, so
 
 # %% [markdown]
 # All models trained in this notebook are tiny (a few hundred thousand parameters), and for
-# matrices this small one CPU thread is as fast as two. So we train on the CPU with one thread even
-# when a GPU is present: the lesson is the *comparison* between runs, not speed.
+# matrices this small one CPU thread is faster than several, and gives the same numbers on any
+# machine. So we train on the CPU with one thread even when a GPU is present: the lesson is the
+# *comparison* between runs, not speed.
 #
 # The last decimals of a training run still differ between CPUs and torch versions (and between
 # seeds). So the lesson never relies on one printed loss: each conclusion is a **checked claim**
@@ -642,8 +643,9 @@ _ = cu.claim("share of diffusion samples within 3 standard deviations of a centr
 # %% [markdown]
 # ## 7. Use pretrained first, start small (사전 학습 모델 먼저, 작게 시작해서 확장)
 #
-# Sections 1–6 are the reasons the course rarely trains from scratch. Side by side: our best tiny
-# model after 120 steps on 0.1 M tokens, and SmolLM2, pretrained on about 2 trillion tokens:
+# Sections 1–6 are the reasons the course rarely trains from scratch. Side by side: the best of the
+# 120-step runs (section 1's, on 0.1 M tokens of clean text), and SmolLM2, pretrained on about 2
+# trillion tokens:
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -870,8 +872,8 @@ show_quiz("09")
 #
 # - **Data quantity and quality**: the same tiny GPT, same 120 steps: held-out loss falls as the clean
 #   text grows from 5 % to 25 % to 100 % (by at least 0.25 and 0.15); with 5 % the model memorises
-#   (held-out loss at least 1.5 above its training loss); shuffled words and 20 % letter noise end at
-#   least 0.5 above the clean text.
+#   (held-out loss at least 1.5 above its training loss); shuffled words end at least 0.5 and 20 %
+#   letter noise at least 0.6 above the clean text.
 # - **Bias**: SmolLM2 gives " she" more than half of the " he" + " she" probability on average, most
 #   for nurse, secretary, teacher and librarian, but not as a clean split (doctor and engineer sit near
 #   the mean); a second template moves the shares, and " he" + " she" get only a small part of the

@@ -10,8 +10,8 @@ QUIZ = [
         Option("The lessons run without models, showing stored outputs only",
                "Every lesson runs its code offline too, with real models: installed from PyPI or trained by the "
                "course."),
-        Option("Each role is played by a model installed from PyPI or trained by the course, and nothing is "
-               "downloaded (HF_HUB_OFFLINE=1)",
+        Option("Each role that has an offline model is played by one installed from PyPI or trained by the "
+               "course, and nothing is downloaded (HF_HUB_OFFLINE=1)",
                "The catalog names an offline model for five roles; the other three roles are online only, and "
                "their lessons train their own small model or show the code.", correct=True),
         Option("The Hub models are used, read from this machine's cache",

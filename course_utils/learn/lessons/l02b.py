@@ -66,8 +66,8 @@ QUIZ = [
                "Section 5 checked it exactly: without positions, a shuffle in gives the same shuffle out."),
         Option("The causal mask makes each position see a different number of tokens, which the model can use "
                "to work out where it is",
-               "Token 5 sees 5 tokens, token 50 sees 50: the mask itself breaks the symmetry. An encoder (no mask) "
-               "has no such clue.", correct=True),
+               "Counting from 0, token 5 sees 6 tokens (0 to 5) and token 50 sees 51: the mask itself breaks the "
+               "symmetry. An encoder (no mask) has no such clue.", correct=True),
         Option("The residual connections store the position",
                "A residual connection adds a block's input to its output; it carries no information about where "
                "the token stands."),

@@ -19,7 +19,7 @@ QUIZ = [
         Option("The order of the tokens changes",
                "Dividing every logit by the same positive number keeps their order; only the gaps change."),
     )),
-    Choice("With top-p (nucleus, 핵 샘플링) = 0.9, which tokens can be sampled?", (
+    Choice("With top-p (nucleus, 뉴클리어스 샘플링) = 0.9, which tokens can be sampled?", (
         Option("The 90 % of the vocabulary with the highest probability",
                "That would keep tens of thousands of tokens; top-p counts probability mass, not tokens."),
         Option("Every token whose probability is at least 0.9",

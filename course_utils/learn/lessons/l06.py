@@ -42,7 +42,7 @@ QUIZ = [
         Option("Nothing: a 135M model ignores examples",
                "Section 4 measured the opposite: the label words went from a small share of the mass to most of it."),
     )),
-    Number("Sentiment-conditioned generation (감정 조건 생성): of 32 candidates, the judge labels 12 as negative. "
+    Number("Sentiment-conditioned generation (감성 조건 생성): of 32 candidates, the judge labels 12 as negative. "
            "What is the acceptance rate (수락률) for \"negative\"? (3 decimals)",
            answer=0.375, tolerance=0.001,
            why="12 kept of 32 generated: 12 / 32 = 0.375.",

@@ -34,7 +34,7 @@ QUIZ = [
         Option("They teach the wrong patterns: shuffled words teach no word order, noisy letters teach wrong "
                "spellings; the held-out text has neither",
                "A model learns whatever regularities its data has. Bad data of the same size still costs loss "
-               "(the claims check at least 0.5 above clean for both).", correct=True),
+               "(the claims check at least 0.5 above clean for shuffled words and 0.6 for letter noise).", correct=True),
     )),
     Number("Training takes about 6 × N × D FLOPs. How many FLOPs to train GPT-2 small (N = 124 M parameters) on "
            "D = 2.48 billion tokens (20 tokens per parameter)? Answer in units of 10¹⁸ (2 decimals).",
