@@ -19,7 +19,7 @@ which of its facts matter, and ``ASSUMED`` lists the ones that are best knowledg
 checked against the Hub.
 
 Layout written (huggingface_hub's cache format, files placed directly in the snapshot):
-    ROOT/hub/models--ORG--NAME/refs/main                  -> the fake commit (no newline)
+    ROOT/hub/models--ORG--NAME/refs/main                  -> the fake commit (no newline; PINNED: the real one)
     ROOT/hub/models--ORG--NAME/snapshots/<commit>/<files>
     ROOT/datasets/cardiffnlp___tweet_eval/sentiment/0.0.0/<commit>/{dataset_info.json, *.arrow}
     ROOT/COMPLETE                                          -> written last (build facts, JSON)
@@ -36,7 +36,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-FORMAT = 1            # bump when the contents change: an older ROOT is then rebuilt
+FORMAT = 2            # bump when the contents change: an older ROOT is then rebuilt
 MARKER = "COMPLETE"
 BPE_VOCAB = 2000      # size of the vocabularies trained here (GPT-2, RoBERTa BPEs; MusicGen T5 Unigram)
 ENGLISH_VERSES = 4000  # King James verses those tokenizers are trained on
@@ -107,7 +107,20 @@ REPOS: dict[str, FakeRepo] = {r.repo_id: r for r in (
            "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"],
           "MusicgenForConditionalGeneration", "_build_musicgen",
           "composite config; AutoProcessor via preprocessor_config.json; 32 kHz; 4 codebooks x 2048"),
+    # MMS-TTS Korean: a VITS model (VitsModel, loaded with AutoModelForTextToWaveform) whose
+    # VitsTokenizer reads single Latin letters (vocab.json, 25 symbols; pad "u" = id 0, put between
+    # letters by add_blank) and is told is_uroman=true: Korean must be romanised (uroman) first.
+    # The repo also has pytorch_model.bin and README.md (omitted: the course reads the safetensors).
+    _repo("facebook/mms-tts-kor",
+          ["config.json", "model.safetensors", "vocab.json", "tokenizer_config.json", "special_tokens_map.json"],
+          "AutoModelForTextToWaveform", "_build_mms_tts_kor",
+          "VitsTokenizer: is_uroman true, language kor, normalize, add_blank, pad 'u'; 16 kHz; stochastic durations"),
 )}
+
+# Repos the course pins to a Hub commit (catalog.py, hub_revision): their snapshot sits under that
+# real commit, as a download of the pinned revision leaves it, and refs/main points at it too (it is
+# the repo's main branch head).
+PINNED = {"facebook/mms-tts-kor": "1b6491366d2ed6ea8e4e735607155d9f0110df29"}
 
 # The dataset: cardiffnlp/tweet_eval, config "sentiment", as datasets leaves it in its
 # processed cache after a real download (read back offline by datasets' Cache builder).
@@ -132,12 +145,18 @@ ASSUMED = {
         "configs follow the published musicgen-small / encodec_32khz values at tiny sizes",
     DATASET: "processed-cache layout of datasets 5.2 (Parquet builder, hash = fake commit); rows are the "
              "course's labelled tweets, not the real TweetEval rows; far fewer rows than the real splits",
+    "facebook/mms-tts-kor":
+        "tokenizer_config.json and special_tokens_map.json are the Hub's (their published text); vocab.json's "
+        "25 symbols and their order are a guess (the Hub shows its size, 268 bytes, which this one has; "
+        "'u' = 0 as the pad token says); config.json follows the published MMS-TTS configs at tiny sizes "
+        "(the real one: hidden 192, 6 layers, about 36 M parameters). Random weights make random durations: "
+        "the duration predictor's output projections are scaled down so a sentence lasts seconds, not minutes",
 }
 
 
 def commit_for(repo_id: str) -> str:
-    """The fixed fake commit hash (40 hex) of a repo."""
-    return hashlib.sha1(repo_id.encode()).hexdigest()
+    """The fixed commit hash (40 hex) of a repo: the real one the course pins, else a fake one."""
+    return PINNED.get(repo_id) or hashlib.sha1(repo_id.encode()).hexdigest()
 
 
 def env_for(root: Path) -> dict[str, str]:
@@ -490,6 +509,41 @@ def _build_musicgen(snap: Path) -> None:
     _write_json(snap / "generation_config.json", {
         "_from_model_config": False, "bos_token_id": codes, "decoder_start_token_id": codes,
         "do_sample": True, "guidance_scale": 3.0, "max_length": 1500, "pad_token_id": codes})
+
+
+# MMS-TTS Korean: the Hub's tokenizer settings (tokenizer_config.json, special_tokens_map.json);
+# vocab.json's symbols are a guess (ASSUMED): the letters uroman writes for Korean, space, ' and -
+_MMS_KOR_SYMBOLS = ("u", " ", "'", "-", "a", "b", "c", "d", "e", "g", "h", "i", "j", "k", "l", "m", "n", "o",
+                    "p", "r", "s", "t", "w", "y", "z")
+
+
+def _build_mms_tts_kor(snap: Path) -> None:
+    import torch
+    from transformers import VitsConfig, VitsModel
+    vocab = {symbol: i for i, symbol in enumerate(_MMS_KOR_SYMBOLS)}
+    (snap / "vocab.json").write_text(json.dumps(vocab, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    _write_json(snap / "tokenizer_config.json", {
+        "add_blank": True, "clean_up_tokenization_spaces": True, "is_uroman": True, "language": "kor",
+        "model_max_length": 1000000000000000019884624838656, "normalize": True, "pad_token": "u",
+        "phonemize": False, "tokenizer_class": "VitsTokenizer", "unk_token": "<unk>"})
+    _write_json(snap / "special_tokens_map.json", {"pad_token": "u", "unk_token": "<unk>"})
+    # the published MMS-TTS values where they shape the output (16 kHz, 256 samples per frame from
+    # upsample rates 8·8·2·2, stochastic duration predictor, noise scales), tiny widths and depths
+    config = VitsConfig(vocab_size=len(vocab), hidden_size=16, num_hidden_layers=2, num_attention_heads=2,
+                        window_size=4, ffn_dim=32, ffn_kernel_size=3, flow_size=16, spectrogram_bins=33,
+                        use_stochastic_duration_prediction=True, upsample_initial_channel=16,
+                        upsample_rates=[8, 8, 2, 2], upsample_kernel_sizes=[16, 16, 4, 4],
+                        resblock_kernel_sizes=[3, 7, 11], resblock_dilation_sizes=[[1, 3, 5]] * 3,
+                        duration_predictor_filter_channels=16, duration_predictor_num_flows=2,
+                        prior_encoder_num_flows=2, prior_encoder_num_wavenet_layers=2,
+                        posterior_encoder_num_wavenet_layers=2, speaking_rate=1.0, noise_scale=0.667,
+                        noise_scale_duration=0.8, sampling_rate=16000, pad_token_id=0)
+    model = VitsModel(config)
+    with torch.no_grad():   # random durations would run to minutes of audio: keep them near a real sentence's
+        for name, param in model.duration_predictor.named_parameters():
+            if "conv_proj" in name:
+                param.mul_(0.1)
+    _save_model(model, snap)
 
 
 # --------------------------------------------------------------------------- the dataset

@@ -236,13 +236,13 @@ class NotebookPage:
         field.fill(text)
         field.press("Enter")
 
-    def pick(self, cell, option: str) -> None:
+    def pick(self, cell, option: str, button: str = "Check") -> None:
         """Click the radio button whose label starts with `option` (a quiz answer), then the Check
-        button of the same question."""
+        button (labelled `button`) of the same question."""
         label = self.page.locator(".widget-radio-box label", has_text=option)   # relative, for filter(has=)
         cell.locator(".widget-radio-box label", has_text=option).first.click()
         question = cell.locator(".widget-vbox").filter(has=label).last
-        question.locator("button.widget-button", has_text="Check").first.click()
+        question.locator("button.widget-button", has_text=button).first.click()
 
     def submit_exercise(self, marker: str, source: str, timeout_s: float = 60) -> str:
         """Put `source` into the code cell that contains `marker` (as a learner typing their answer

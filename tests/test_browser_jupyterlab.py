@@ -37,6 +37,7 @@ class Interaction:
     option: str = ""
     widget: int = 0
     expect: str = ""
+    button: str = "Check"      # the quiz's Check button ("확인" in the Korean edition)
 
     @property
     def slug(self) -> str:
@@ -73,18 +74,29 @@ LESSONS = [
                                               Interaction("type", "description", "a slow sad tune")], audio=True),
     Lesson("week4/09_genai_in_practice.ipynb",
            [Interaction("slide", "tokens"), Interaction("choose", "precision", "fp32")]),
+    # the Korean edition: one notebook, run as a Korean learner runs it; its quiz speaks Korean
+    Lesson("ko/00_setup.ipynb",
+           [Interaction("pick", "a) 레슨이 모델 없이", button="확인", expect="✗ 정답이 아닙니다."),
+            Interaction("pick", "b) 오프라인 모델이 있는 역할", button="확인", expect="✓ 맞습니다.")],
+           draws_at_start=False),
 ]
+KOREAN = [lesson for lesson in LESSONS if lesson.relpath.startswith("ko/")]
 
 
 def test_every_notebook_is_listed():
+    """Every English notebook, and at least one Korean one (the Korean edition's code and outputs are
+    the English run's: tests/test_korean_edition.py)."""
     on_disk = sorted(str(p.relative_to(NOTEBOOKS)) for p in NOTEBOOKS.rglob("*.ipynb")
-                     if ".ipynb_checkpoints" not in p.parts)
-    assert sorted(lesson.relpath for lesson in LESSONS) == on_disk
+                     if ".ipynb_checkpoints" not in p.parts and "ko" not in p.relative_to(NOTEBOOKS).parts)
+    assert sorted(lesson.relpath for lesson in LESSONS if lesson not in KOREAN) == on_disk
+    assert KOREAN and all((NOTEBOOKS / lesson.relpath).exists() for lesson in KOREAN)
 
 
 def test_lessons_with_widgets_are_exercised():
     """A notebook that displays a widget must have interactions listed here, and vice versa."""
     for lesson in LESSONS:
+        if lesson in KOREAN:
+            continue
         nb = json.loads((NOTEBOOKS / lesson.relpath).read_text())
         shows_widget = any(re.search(r"^\s*\w+_(widget|playground|explorer)\(", "".join(c["source"]), re.M)
                            for c in nb["cells"] if c["cell_type"] == "code")
@@ -191,7 +203,7 @@ def test_notebook_in_jupyterlab(lab, browser, artifacts, lesson):
                 elif step.action == "type":
                     nb.type_text(cell, step.target, step.option)
                 elif step.action == "pick":
-                    nb.pick(cell, step.target)
+                    nb.pick(cell, step.target, step.button)
                 else:
                     nb.choose(cell, step.target, step.option)
                 after = nb.wait_for_change(cell, before)

@@ -46,9 +46,27 @@ transformers.utils.logging.set_verbosity_error()
 transformers.utils.logging.disable_progress_bar()
 specs = json.loads(sys.argv[1])
 MUSICGEN = "facebook/musicgen-small"
+MMS_KOR = "facebook/mms-tts-kor"
 results = {}
 for repo_id, (auto_class, use_safetensors) in specs.items():
     r = results[repo_id] = {}
+    if repo_id == MMS_KOR:    # VITS: a tokenizer of single letters, a waveform out of one forward pass
+        import torch, uroman
+        tok = AutoTokenizer.from_pretrained(repo_id)
+        r["tokenizer"] = [type(tok).__name__, tok.is_uroman, tok.language, tok.pad_token, tok.pad_token_id]
+        model = getattr(transformers, auto_class).from_pretrained(repo_id, use_safetensors=use_safetensors)
+        r["model_class"] = type(model).__name__
+        r["sampling_rate"] = model.config.sampling_rate
+        romanised = uroman.Uroman().romanize_string("안녕하세요")
+        batch = tok(romanised, return_tensors="pt")
+        r["romanised"], r["decoded"] = romanised, tok.decode(batch["input_ids"][0])
+        r["hangul_same_ids"] = tok("안녕하세요", return_tensors="pt")["input_ids"].tolist() == batch["input_ids"].tolist()
+        torch.manual_seed(0)
+        with torch.no_grad():
+            out = model(**batch)
+        r["output_shape"] = list(out.waveform.shape)
+        r["sequence_length"] = int(out.sequence_lengths[0])
+        continue
     if repo_id == MUSICGEN:   # a processor, and generate() instead of a plain forward pass
         import torch
         from transformers import AutoProcessor
@@ -157,6 +175,7 @@ def test_loads_by_repo_id_offline(offline_results, repo_id):
         "sentence-transformers/all-MiniLM-L6-v2": "BertModel",
         "unitary/toxic-bert": "BertForSequenceClassification",
         "facebook/musicgen-small": "MusicgenForConditionalGeneration",
+        "facebook/mms-tts-kor": "VitsModel",
     }[repo_id]
     assert r["output_shape"][0] == 1
     if spec.auto_class == "AutoModelForCausalLM":
@@ -207,6 +226,27 @@ def test_musicgen_processor_and_sampling_with_guidance(offline_results):
     assert r["sampling_rate"] == 32000
     batch, channels, samples = r["output_shape"]
     assert (batch, channels) == (1, 1) and samples > 0 and samples % 640 == 0   # 640 samples per frame
+
+
+def test_mms_tts_kor_reads_romanised_letters_and_speaks_at_16_khz(offline_results, fake_root):
+    """The real repo's tokenizer settings: VitsTokenizer, is_uroman, Korean; a waveform of whole frames."""
+    r = offline_results["facebook/mms-tts-kor"]
+    assert r["tokenizer"] == ["VitsTokenizer", True, "kor", "u", 0]
+    assert r["sampling_rate"] == 16000
+    assert r["romanised"] == "annyeonghaseyo" and r["decoded"] == "annyeonghaseyo"
+    assert r["hangul_same_ids"]            # with uroman installed, the tokenizer romanises Hangul itself
+    batch, samples = r["output_shape"]
+    assert batch == 1 and samples > 0 and samples % 256 == 0 and samples == r["sequence_length"]   # 256 per frame
+    assert (snapshot_dir(fake_root, "facebook/mms-tts-kor") / "vocab.json").stat().st_size == 268   # as on the Hub
+
+
+def test_pinned_repos_sit_under_the_catalogs_revision(fake_root):
+    """A pinned role loads `revision=<commit>`: offline, that reads snapshots/<commit>/ of the cache."""
+    from course_utils.models.catalog import CATALOG
+    pins = {s.hub_id: s.hub_revision for s in CATALOG.values() if s.hub_revision and s.hub_id in REPOS}
+    assert pins == fake_hub.PINNED
+    for repo_id, commit in pins.items():
+        assert snapshot_dir(fake_root, repo_id).name == commit and snapshot_dir(fake_root, repo_id).is_dir()
 
 
 def test_tweet_eval_loads_offline(offline_results):
@@ -283,3 +323,47 @@ def test_lesson_08s_musicgen_cell_runs_on_the_copied_repo(offline_env):
     assert out["model"] == "MusicgenForConditionalGeneration" and out["processor"] == "MusicgenProcessor"
     assert out["shape"][:2] == [1, 1] and out["shape"][2] > 0 and out["rate"] == 32000
     assert "diffusers" in out["image_error"]
+
+
+_TTS_CELL = r"""
+import json, torch, uroman
+import course_utils as cu
+from course_utils.models import loading
+cu.decide_mode("cached")
+tts, tok = cu.load_model("text-to-speech", dtype=torch.float32, verbose=False)
+romanised = uroman.Uroman().romanize_string("안녕하세요, 트랜스포머로 만든 목소리입니다.")
+ids = tok(romanised, return_tensors="pt")
+lengths = []
+for seed in (0, 1, 0):
+    torch.manual_seed(seed)
+    with torch.no_grad():
+        lengths.append(tts(**ids).waveform.shape[-1])
+loading.is_installed = lambda name: name != "uroman"      # as on a machine without the package
+try:
+    cu.load_model("text-to-speech", verbose=False)
+    missing = None
+except cu.BadInputError as err:
+    missing = str(err)
+print(json.dumps({"model": type(tts).__name__, "tokenizer": type(tok).__name__, "romanised": romanised,
+                  "n_ids": ids["input_ids"].shape[-1], "lengths": lengths, "rate": tts.config.sampling_rate,
+                  "dtype": str(tts.dtype), "revision": cu.get_role("text-to-speech").hub_revision,
+                  "missing": missing}))
+"""
+
+
+def test_lesson_08s_speech_cell_runs_on_the_copied_repo(offline_env):
+    """The calls of lesson 08's text-to-speech cell, through the catalog (its pinned revision), on the
+    copied repo: romanised Korean in, a waveform out, sampled (the seed changes it, the same seed repeats
+    it); without uroman the role says what to install."""
+    done = subprocess.run([sys.executable, "-c", _TTS_CELL], env=offline_env, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    assert out["model"] == "VitsModel" and out["tokenizer"] == "VitsTokenizer"
+    assert out["romanised"] == "annyeonghaseyo, teuraenseupomeoro mandeun mogsoriibnida."
+    assert out["n_ids"] == 2 * len("annyeonghaseyo teuraenseupomeoro mandeun mogsoriibnida") + 1  # blanks between
+    first, second, again = out["lengths"]
+    assert first > 0 and first % 256 == 0 and first == again != second
+    assert out["rate"] == 16000 and out["dtype"] == "torch.float32"
+    assert out["revision"] == fake_hub.PINNED["facebook/mms-tts-kor"]
+    assert "pip install uroman" in out["missing"]

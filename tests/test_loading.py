@@ -87,6 +87,16 @@ def test_translation_says_plainly_what_it_needs(monkeypatch):
         cu.load_model("translation", mode="online")      # checked before anything is downloaded
 
 
+def test_text_to_speech_says_plainly_what_it_needs(monkeypatch):
+    """Online only (no text-to-speech model installs from PyPI), and uroman needed (MMS Korean reads Latin letters)."""
+    with pytest.raises(cu.OnlineOnlyError, match="no text-to-speech model installs from PyPI"):
+        cu.load_model("text-to-speech", mode="offline")
+    from course_utils.models import loading
+    monkeypatch.setattr(loading, "is_installed", lambda name: name != "uroman")
+    with pytest.raises(cu.BadInputError, match="pip install uroman"):
+        cu.load_model("text-to-speech", mode="online")      # checked before anything is downloaded
+
+
 def test_classification_pipelines_truncate_long_texts(capsys):
     """A 20,000-character text gets a label, not a raw tensor-size error; the pipeline says it cuts."""
     clf = cu.load_pipeline("sentiment", mode="offline")

