@@ -9,7 +9,7 @@ from course_utils.models.hub import decide_mode
 from course_utils.kernel.quiet import quiet_libraries
 from course_utils.kernel.claims import set_context
 from course_utils.kernel.seed import set_lesson_seed
-from course_utils.i18n import set_language
+from course_utils.kernel.i18n import set_language
 
 
 def models_for_lesson(lesson: str, online: bool) -> dict[str, str]:
@@ -29,7 +29,7 @@ def setup_lesson(lesson: str | None = None, *, seed: int | None = None, mode: st
     """Decide online/offline, pick the device, seed everything, quiet the libraries; print it all.
 
     `language` ("en" or "ko"; else COURSE_LANGUAGE, else English) is the language of the quizzes,
-    exercise feedback and widget labels (course_utils.i18n); the printed report stays English so
+    exercise feedback and widget labels (course_utils.kernel.i18n); the printed report stays English so
     both editions store the same outputs.
 
     The seed is 0 unless given, or set in COURSE_SEED (how tools/claim_evidence.py reruns a

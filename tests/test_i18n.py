@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import course_utils
-from course_utils import i18n
+from course_utils.kernel import i18n
 from course_utils.learn import exercise, quiz
 from course_utils.learn.quiz import Choice
 

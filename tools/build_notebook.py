@@ -152,7 +152,7 @@ class TwoLanguageClient(NotebookClient):
             self.set_widgets_metadata()
             english_widgets = copy.deepcopy(self.nb.metadata.get("widgets"))
             english_cells = list(self.nb.cells)     # async_execute_cell stores the cell it ran at its index
-            switch = nbformat.v4.new_code_cell("from course_utils.i18n import set_language\nset_language('ko')")
+            switch = nbformat.v4.new_code_cell("from course_utils.kernel.i18n import set_language\nset_language('ko')")
             await self.async_execute_cell(switch, 0)
             for index, cell in enumerate(english_cells):
                 if speaks(cell):

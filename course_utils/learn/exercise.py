@@ -16,7 +16,7 @@ import traceback
 from dataclasses import dataclass
 from typing import Callable
 
-from course_utils.i18n import t
+from course_utils.kernel.i18n import t
 from course_utils.kernel.errors import BadInputError
 
 MARK_PASS, MARK_FAIL, MARK_TODO = "✓", "✗", "…"
@@ -26,7 +26,7 @@ class Mistake(Exception):
     """Raised by a checker: its message is the diagnosis shown to the learner.
 
     The message is a template with {name} placeholders filled from `params` *after* translation
-    (course_utils.i18n), so the Korean edition diagnoses in Korean: never an f-string here.
+    (course_utils.kernel.i18n), so the Korean edition diagnoses in Korean: never an f-string here.
     """
 
     def __init__(self, template: str, **params):

@@ -16,7 +16,7 @@ import importlib
 import math
 from dataclasses import dataclass, field
 
-from course_utils.i18n import t
+from course_utils.kernel.i18n import t
 from course_utils.kernel.errors import BadInputError
 
 MARK_RIGHT, MARK_WRONG = "✓", "✗"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ipywidgets as W
 
-from course_utils.i18n import t
+from course_utils.kernel.i18n import t
 from course_utils.kernel.errors import BadInputError, CourseError
 from course_utils.models.anatomy import attention_tokens, attention_view, layers_and_heads
 from course_utils.widgets.output import Previewed, show_error, show_view

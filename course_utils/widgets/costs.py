@@ -5,7 +5,7 @@ arithmetic, so moving a slider is instant.
 """
 from __future__ import annotations
 
-from course_utils.i18n import t
+from course_utils.kernel.i18n import t
 from course_utils.widgets.output import Previewed
 from course_utils.training.costs import CLOUD_HARDWARE, DTYPE_BYTES, MODELS, Hardware, ModelSpec, cost_report  # noqa: F401
 

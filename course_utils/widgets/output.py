@@ -5,7 +5,7 @@ import io
 
 import ipywidgets as W
 
-from course_utils.i18n import t
+from course_utils.kernel.i18n import t
 
 PNG_DPI = 90   # a widget's figure is redrawn on every slider move: fewer pixels render faster
 

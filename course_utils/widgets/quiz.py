@@ -11,7 +11,7 @@ import html
 
 import ipywidgets as W
 
-from course_utils.i18n import t
+from course_utils.kernel.i18n import t
 from course_utils.kernel.errors import CourseError
 from course_utils.learn.quiz import Choice, answer, as_html, questions
 from course_utils.widgets.output import Previewed, show_error

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ipywidgets as W
 
-from course_utils.i18n import t
+from course_utils.kernel.i18n import t
 from course_utils.kernel.errors import CourseError
 from course_utils.widgets.output import Previewed, show_error, show_view
 from course_utils.sampling.playground import (CONDITIONS, conditioned_outputs, playground_generate,

@@ -8,7 +8,7 @@ function that notebooks and tests call directly. Bad input is shown as a message
 """
 from __future__ import annotations
 
-from course_utils.i18n import t
+from course_utils.kernel.i18n import t
 from course_utils.kernel.errors import CourseError
 from course_utils.plots.tokens import compare_tokenizers
 from course_utils.widgets.output import Previewed, show_error, show_view

@@ -6,7 +6,7 @@ import math
 import torch
 import torch.nn.functional as F
 
-from course_utils.i18n import t
+from course_utils.kernel.i18n import t
 from course_utils.learn.exercise import Exercise, Mistake
 from course_utils.learn.quiz import Choice, Number, Option
 

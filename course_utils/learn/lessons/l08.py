@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_utils.i18n import t
+from course_utils.kernel.i18n import t
 from course_utils.learn.exercise import Exercise, Mistake
 from course_utils.learn.quiz import Choice, Number, Option
 

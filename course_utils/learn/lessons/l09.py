@@ -7,7 +7,7 @@ import random
 import numpy as np
 import torch
 
-from course_utils.i18n import t
+from course_utils.kernel.i18n import t
 from course_utils.learn.exercise import Exercise, Mistake
 from course_utils.learn.quiz import Choice, Number, Option
 

@@ -4,7 +4,7 @@ Quiz questions and explanations, exercise diagnoses and widget labels are writte
 code; their Korean twins live in `course_utils/locale/ko/*.json`, keyed by the English text (a
 template: `{name}` placeholders are filled after translating, so numbers never break a lookup).
 
-    from course_utils.i18n import t
+    from course_utils.kernel.i18n import t
     t("with p = {p} it kept no token at all.", p=0.3)     # English, or Korean after set_language("ko")
 
 The Korean notebooks call `cu.setup_lesson("05", language="ko")`; `COURSE_LANGUAGE=ko` in the
@@ -21,7 +21,7 @@ from pathlib import Path
 from course_utils.kernel.errors import BadInputError
 
 LANGUAGES = ("en", "ko")
-LOCALE_DIR = Path(__file__).with_name("locale")
+LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
 _state = {"language": None}
 
 
