@@ -41,6 +41,59 @@ def test_minor_mode_from_the_thirds():
     assert mel.mode == "minor" and M.screen_mode(A_MINOR) == "minor"
 
 
+# G major in 3/4 with a one-beat pickup (upbeat): the first bar line comes after one beat.
+PICKUP_3_4 = """X:3
+T:test pickup
+M:3/4
+L:1/4
+K:G
+D | G A B | c2 B | A G F | G3 |]
+"""
+
+
+def test_metre_from_the_time_signature_and_the_bar_lines():
+    # 4/4 written in eighths, rescaled so an eighth is one unit: a bar is 8 units, no pickup
+    mel = M.melody_from_abc(C_MAJOR)
+    assert (mel.metre, mel.bar, mel.start) == ("4/4", 8.0, 0.0)
+    # 3/4 in quarters (one unit each): a bar is 3 units; the pickup D is the 3rd beat of its bar
+    up = M.melody_from_abc(PICKUP_3_4)
+    assert up.durations[:4] == [1.0] * 4
+    assert (up.metre, up.bar, up.start) == ("3/4", 3.0, 2.0)
+    assert list(M.onset_positions(up.durations[:5], up.bar, up.start)) == [2.0, 0.0, 1.0, 2.0, 0.0]
+    # a bar of two beats in a 3/4 tune, or no time signature: the metre is unknown, the tune is kept
+    odd = M.melody_from_abc(PICKUP_3_4.replace("c2 B |", "c2 |"))
+    none = M.melody_from_abc(PICKUP_3_4.replace("M:3/4", "M: none"))
+    for m in (odd, none):
+        assert m is not None and (m.metre, m.bar, m.start) == ("", 0.0, 0.0)
+    assert M.abc_metre("X:1\nM:6/8\nK:C\nabc") == ("6/8", 3.0)
+    assert M.abc_metre("X:1\nM:C\nK:C\nabc") == ("4/4", 4.0)
+    # an opening keeps its tune's metre
+    head = M.opening(up, 4)
+    assert (head.metre, head.bar, head.start) == ("3/4", 3.0, 2.0)
+
+
+def test_downbeat_share_scores_a_rhythm_against_a_metre():
+    # a 3/4 opening (3 beats), then two continuations, from note 3 (at 3) on: bar lines 6, 9, 12 (end 15)
+    opening = [1.0, 1.0, 1.0]
+    keeps = opening + [2.0, 1.0, 2.0, 1.0, 3.0, 3.0]      # half + quarter, ... : every bar starts a note
+    breaks = opening + [2.0] * 6                         # half notes in 3/4: bar lines at 6 and 12 fall mid-note
+    assert M.downbeat_share(keeps, 3.0, 0.0, from_note=3) == 1.0
+    assert M.downbeat_share(breaks, 3.0, 0.0, from_note=3) == pytest.approx(1 / 3)
+    # the same continuation heard in 2/4 (bars of 2) keeps that metre
+    assert M.downbeat_share([1.0, 1.0] + [2.0] * 6, 2.0, 0.0, from_note=2) == 1.0
+    # with a one-beat pickup (start 2 of a bar of 3) the bar lines move: 1, 4, 7 (not 0: the start itself)
+    pickup = [1.0, 1.0, 1.0, 1.0, 3.0, 2.0, 1.0]         # onsets 0 1 2 3 4 7 9, end 10
+    assert M.downbeat_share(pickup, 3.0, 2.0) == 1.0
+    assert M.downbeat_share(pickup, 3.0, 0.0) == pytest.approx(2 / 3)   # read without the pickup: 3 6 9, 6 mid-note
+    # a dotted note that is not made up for puts every later bar line inside a note
+    drift = opening + [1.0, 1.5, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.5]   # onsets 3 4 5.5 6.5 ... 12.5
+    assert M.downbeat_share(drift, 3.0, 0.0, from_note=3) == 0.0           # lines 6 9 12 all mid-note
+    assert np.isnan(M.downbeat_share([1.0, 1.0], 3.0, 0.0))    # no bar line inside: cannot tell
+    assert np.isnan(M.downbeat_share(opening, 3.0, 0.0, from_note=3))
+    with pytest.raises(BadInputError):
+        M.downbeat_share(opening, 0.0)
+
+
 def test_chords_are_rejected():
     assert M.melody_from_abc(C_MAJOR.replace("CDEF", "[CE]DEF")) is None
 
@@ -71,8 +124,8 @@ def test_npz_round_trip(tmp_path):
     mels = [M.melody_from_abc(C_MAJOR, "a"), M.melody_from_abc(A_MINOR, "b")]
     M.save_npz(mels, tmp_path / "m.npz")
     back = M.load_npz(tmp_path / "m.npz")
-    assert [(m.pitches, m.durations, m.mode, m.tonic_midi, m.source) for m in back] == \
-           [(m.pitches, m.durations, m.mode, m.tonic_midi, m.source) for m in mels]
+    assert [(m.pitches, m.durations, m.mode, m.tonic_midi, m.source, m.metre, m.bar, m.start) for m in back] == \
+           [(m.pitches, m.durations, m.mode, m.tonic_midi, m.source, m.metre, m.bar, m.start) for m in mels]
 
 
 def test_cached_corpus_has_both_modes():
@@ -88,6 +141,19 @@ def test_cached_corpus_has_both_modes():
     minor = np.mean([M.scale_share(m.pitches, "minor") for m in mels if m.mode == "minor"])
     major = np.mean([M.scale_share(m.pitches, "minor") for m in mels if m.mode == "major"])
     assert minor > major + 0.1
+
+
+def test_cached_corpus_keeps_the_metre_of_most_tunes():
+    mels = M.load_melodies()
+    metred = [m for m in mels if m.bar > 0]
+    assert len(metred) > 0.75 * len(mels)
+    assert all(0 <= m.start < m.bar and m.metre for m in metred)
+    # real songs keep their own bar lines (notes 9..32, what the model writes after an 8-note opening)...
+    own = np.nanmean([M.downbeat_share(m.durations[:32], m.bar, m.start, from_note=8) for m in metred])
+    # ... far better than another song's bar lines (the same notes, the next tune's bar and pickup)
+    other = np.nanmean([M.downbeat_share(m.durations[:32], o.bar, o.start, from_note=8)
+                        for m, o in zip(metred, metred[1:] + metred[:1])])
+    assert own > 0.97 and other < own - 0.1
 
 
 # ---------------------------------------------------------------- descriptions (text in)

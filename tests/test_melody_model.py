@@ -166,6 +166,23 @@ def test_prompt_key_report_counts_only_new_notes(tok, trained):
     rep = MM.prompt_key_report(model, tok, heads, "any", n=1, seed=0, max_notes=16)
     assert rep["kept the opening"] == 1.0 and rep["openings"] == 6
     assert 0 <= rep["continued from the opening"] <= 1 and 0 <= rep["unprompted"] <= 1
+    assert rep["openings with a metre"] == sum(h.bar > 0 for h in heads) > 0
+    assert 0 <= rep["downbeats, continued"] <= 1 and 0 <= rep["downbeats, unprompted"] <= 1
+
+
+def test_downbeats_kept_scores_the_new_notes_against_the_openings_metre():
+    # a 3/4 opening with a one-beat pickup (its first note on beat 3): bar lines after it at 1, 4, 7, ...
+    head = Melody([0, 2, 4, 5], [1.0] * 4, "major", metre="3/4", bar=3.0, start=2.0)   # onsets 0 1 2 3
+    keeps = Melody(head.pitches + [7, 5, 4, 2, 0], head.durations + [2.0, 1.0, 2.0, 1.0, 3.0], "major")
+    breaks = Melody(head.pitches + [7, 5, 4, 2, 4, 2, 0], head.durations + [1.5] + [1.0] * 6, "major")
+    assert MM.downbeats_kept([head], [keeps]) == 1.0       # new notes at 4 6 7 9 10, end 13: lines 7 and 10 hit
+    assert MM.downbeats_kept([head], [breaks]) == 0.0      # a dotted note not made up for: 4 5.5 6.5 ... 10.5
+    # n melodies per opening, in order; an opening of unknown metre (a typed one) is skipped
+    typed = Melody([0, 2, 4, 5], [1.0] * 4, "major")
+    assert MM.downbeats_kept([head, typed], [keeps, breaks, breaks, breaks], n=2) == 0.5
+    assert np.isnan(MM.downbeats_kept([typed], [keeps]))
+    with pytest.raises(BadInputError, match="per opening"):
+        MM.downbeats_kept([head], [keeps, breaks])
 
 
 # ----------------------------------------------------------------------------- text in

@@ -9,6 +9,10 @@ song), so all tunes share one key and a model can learn scale degrees. A rest is
 Durations are in quarter notes, snapped to a small grid (DURATIONS). The mode is decided from
 the notes themselves: a minor third above the tonic more often than a major third means minor.
 
+Where the tune's time signature (its `M:` field) agrees with every bar line, the melody also
+keeps its metre: the bar length in the same units as the durations and where in its bar the
+first note starts (a pickup); onset_positions and downbeat_share measure rhythms against it.
+
 Parsing with music21 is slow (~10 ms a tune), so only a screened subset is parsed and the result
 is cached once as a small .npz (course_utils.kernel.cache.build_once). The Essen collection is ~88 %
 major; a cheap text screen picks enough likely-minor tunes for both modes to be learnable.
@@ -32,7 +36,7 @@ MODES = ("major", "minor")
 MAJOR_SCALE = frozenset({0, 2, 4, 5, 7, 9, 11})
 MINOR_SCALE = frozenset({0, 2, 3, 5, 7, 8, 10})  # natural minor
 SCALES = {"major": MAJOR_SCALE, "minor": MINOR_SCALE}
-CACHE_NAME = "melodies-essen-v1"
+CACHE_NAME = "melodies-essen-v2"   # v2: with each tune's metre (bar length, pickup)
 # Chinese songs (han*) use other scales; test*.abc are music21's own test files.
 SKIP_FILES = ("han", "test")
 
@@ -44,6 +48,9 @@ class Melody:
     mode: str                # "major" or "minor"
     tonic_midi: int = 60     # MIDI number of the tonic in the original tune (for rendering)
     source: str = ""         # e.g. "essenFolksong/erk10.abc#12"
+    metre: str = ""          # time signature, e.g. "3/4"; "" when unknown (typed, sampled, irregular)
+    bar: float = 0.0         # bar length in the units of `durations` (0: unknown)
+    start: float = 0.0       # where in its bar the first note starts (0: on the downbeat; >0: a pickup)
 
     def __len__(self):
         return len(self.pitches)
@@ -145,7 +152,8 @@ def opening(melody: Melody, n_notes: int) -> Melody:
     if n_notes < 1:
         raise BadInputError(f"an opening needs at least 1 note, got n_notes={n_notes}.")
     return Melody(melody.pitches[:n_notes], melody.durations[:n_notes], melody.mode, melody.tonic_midi,
-                  f"opening of {melody.source}" if melody.source else "opening")
+                  f"opening of {melody.source}" if melody.source else "opening", melody.metre, melody.bar,
+                  melody.start)
 
 
 # ---------------------------------------------------------------- where the corpus lives
@@ -193,6 +201,51 @@ def scale_share(pitches, mode: str) -> float:
     return sum(pc in SCALES[mode] for pc in pcs) / len(pcs) if pcs else float("nan")
 
 
+# ---------------------------------------------------------------- metre
+ONSET_TOL = 1e-3   # durations are multiples of 1/12: closer than this is the same time
+
+
+def onset_times(durations) -> np.ndarray:
+    """When each note (or rest) starts, in the units of `durations`: 0, d0, d0 + d1, ..."""
+    d = np.asarray(durations, dtype=float)
+    return np.concatenate([[0.0], np.cumsum(d)[:-1]]) if len(d) else d
+
+
+def onset_positions(durations, bar: float, start: float = 0.0) -> np.ndarray:
+    """Where in its bar each note starts (0 = on the downbeat), for bars `bar` long and a first
+    note `start` into its bar (a melody's `bar` and `start`)."""
+    if not bar > 0:
+        raise BadInputError(f"bar must be a positive length, got {bar}.")
+    pos = (onset_times(durations) + start) % bar
+    return np.where(bar - pos <= ONSET_TOL, 0.0, pos)
+
+
+def downbeat_share(durations, bar: float, start: float = 0.0, from_note: int = 0) -> float:
+    """Does a rhythm keep a metre? Continue the bar lines of bars `bar` long, the first note `start`
+    into its bar (a melody's `bar` and `start`), through the notes from `from_note` on (after that
+    note's start, before the end of the last note), and count the share of bar lines that fall where
+    a note or rest starts, not in the middle of one. Real folk songs score close to 1 against their
+    own metre (a bar almost always begins with a new note); a rhythm that lost the bar (a beat too
+    many, a dotted note not made up for) puts bar lines inside notes. NaN when no bar line falls
+    in that span (too few notes)."""
+    if not bar > 0:
+        raise BadInputError(f"bar must be a positive length, got {bar}.")
+    d = np.asarray(durations, dtype=float)
+    if from_note >= len(d):
+        return float("nan")
+    on = onset_times(d)
+    lo, end = on[from_note], float(d.sum())
+    first = (-start) % bar                       # the first bar line after the first note's start
+    if bar - first <= ONSET_TOL:
+        first = 0.0
+    j = np.arange(max(0, math.ceil((lo - first - ONSET_TOL) / bar)), math.floor((end - first) / bar) + 1)
+    lines = first + bar * j
+    lines = lines[(lines > lo + ONSET_TOL) & (lines < end - ONSET_TOL)]
+    if not len(lines):
+        return float("nan")
+    return float(np.mean(np.abs(lines[:, None] - on[None, :]).min(axis=1) <= ONSET_TOL))
+
+
 # ---------------------------------------------------------------- a cheap text screen
 _SIG = {"C": 0, "G": 1, "D": 2, "A": 3, "E": 4, "B": 5, "H": 5, "F#": 6,
         "F": -1, "Bb": -2, "Eb": -3, "Es": -3, "Ab": -4, "Db": -5}
@@ -230,6 +283,12 @@ def abc_events(abc: str) -> list[list] | None:
     (the first stage of `converter.parse`: key signatures, accidentals, note lengths, broken
     rhythms, tuplets, ties). Skipping the Stream building that follows (bars, beams) makes it
     ~20x faster and gives the same pitches and lengths. None for a chord (not monophonic)."""
+    found = _abc_events_and_bars(abc)
+    return None if found is None else found[0]
+
+
+def _abc_events_and_bars(abc: str) -> tuple[list[list], list[float]] | None:
+    """abc_events, and the times (quarter notes from the start) of the bar lines written in the tune."""
     from music21 import abcFormat, pitch
     handler = abcFormat.ABCHandler()
     try:
@@ -237,10 +296,15 @@ def abc_events(abc: str) -> list[list] | None:
     except Exception:  # a handful of tunes have syntax music21 rejects: skip them
         return None
     events: list[list] = []
+    bars: list[float] = []
+    now = 0.0
     tie_open = False
     for tok in handler.tokens:
         if isinstance(tok, abcFormat.ABCChord):
             return None
+        if isinstance(tok, abcFormat.ABCBar):
+            bars.append(now)
+            continue
         if not isinstance(tok, abcFormat.ABCNote) or tok.inGrace:  # grace notes have no length
             continue
         q = float(tok.quarterLength)
@@ -248,6 +312,7 @@ def abc_events(abc: str) -> list[list] | None:
             q *= float(tok.activeTuplet.tupletMultiplier())
         if q <= 0:
             continue
+        now += q
         if tok.isRest:
             if events and events[-1][0] is None:
                 events[-1][1] += q
@@ -262,16 +327,50 @@ def abc_events(abc: str) -> list[list] | None:
         else:
             events.append([midi, q])
         tie_open = tok.tie in ("start", "continue")
-    return events
+    return events, bars
+
+
+def abc_metre(abc: str) -> tuple[str, float] | None:
+    """The time signature of the `M:` field and its bar length in quarter notes ("6/8" -> 3.0;
+    "C" is 4/4, "C|" 2/2); None when there is none, it is not a plain fraction, or it changes."""
+    fields = re.findall(r"(?m)^M:\s*(\S+)\s*$", abc)
+    if len(fields) != 1 or re.search(r"\[M:", abc):
+        return None
+    text = {"C": "4/4", "C|": "2/2"}.get(fields[0], fields[0])
+    m = re.fullmatch(r"(\d+)/(\d+)", text)
+    if not m or int(m.group(1)) < 1 or int(m.group(2)) < 1:
+        return None
+    return text, 4 * int(m.group(1)) / int(m.group(2))
+
+
+def metre_fit(bars: list[float], total: float, bar: float, first_onset: float = 0.0,
+              tol: float = 1e-3) -> float | None:
+    """Where in its bar the note at `first_onset` (quarter notes) starts, if every bar line written
+    inside the tune (0 < time < total) lies a whole number of bars (`bar` quarter notes) after the
+    first one and the first one comes at most one bar after the start; None otherwise (irregular
+    bars, a missing time signature, or no bar line)."""
+    inner = [b for b in bars if tol < b < total - tol]
+    if not inner or bar <= 0 or inner[0] > bar + tol:
+        return None
+    for b in inner:
+        k = (b - inner[0]) / bar
+        if abs(k - round(k)) * bar > tol:
+            return None
+    pos = (first_onset - inner[0]) % bar
+    return 0.0 if min(pos, bar - pos) <= tol else pos
 
 
 def melody_from_abc(abc: str, source: str = "", max_off_grid: float = 0.05) -> Melody | None:
     """One ABC tune as a Melody; None if it does not fit (chords, odd rhythms, too short, an
     undecidable mode, a pitch range beyond PITCH_MIN..PITCH_MAX)."""
-    events = abc_events(abc)
-    if events is None:
+    found = _abc_events_and_bars(abc)
+    if found is None:
         return None
+    events, bars = found
+    total = sum(q for _, q in events)
+    lead = 0.0                      # leading rests are dropped: the melody starts at its first note
     while events and events[0][0] is None:
+        lead += events[0][1]
         events.pop(0)
     while events and events[-1][0] is None:
         events.pop()
@@ -297,7 +396,16 @@ def melody_from_abc(abc: str, source: str = "", max_off_grid: float = 0.05) -> M
     mode = mode_of(pitches)
     if mode is None:
         return None
-    return Melody(pitches, durations, mode, int(tonic), source)
+    # The metre, in the melody's units: kept only where the bar lines agree with the time signature
+    # and snapping the durations moved no note onset.
+    metre, bar, start = "", 0.0, 0.0
+    signature = abc_metre(abc)
+    drift = np.abs(np.cumsum(durations) - np.cumsum([q * scale for _, q in events]))
+    if signature is not None and float(drift.max()) < 0.01:
+        pos = metre_fit(bars, total, signature[1], lead)
+        if pos is not None:
+            metre, bar, start = signature[0], signature[1] * scale, round(pos * scale, 6)
+    return Melody(pitches, durations, mode, int(tonic), source, metre, bar, start)
 
 
 # ---------------------------------------------------------------- choose, extract, cache
@@ -347,6 +455,9 @@ def save_npz(melodies: list[Melody], path: Path) -> None:
         modes=np.array([MODES.index(m.mode) for m in melodies], dtype=np.int8),
         tonics=np.array([m.tonic_midi for m in melodies], dtype=np.int16),
         sources=np.array([m.source for m in melodies]),
+        metres=np.array([m.metre for m in melodies]),
+        bars=np.array([m.bar for m in melodies], dtype=np.float64),
+        starts=np.array([m.start for m in melodies], dtype=np.float64),
     )
 
 
@@ -358,8 +469,12 @@ def load_npz(path: Path) -> list[Melody]:
     grid = np.array(DURATIONS, dtype=np.float32)
     durations = [DURATIONS[i] for i in np.abs(z["durations"][:, None] - grid[None, :]).argmin(axis=1)]
     modes, tonics, sources = z["modes"].tolist(), z["tonics"].tolist(), z["sources"].tolist()
-    return [Melody(pitches[o[i]:o[i + 1]], durations[o[i]:o[i + 1]], MODES[modes[i]], tonics[i], sources[i])
-            for i in range(len(o) - 1)]
+    n = len(o) - 1
+    metres = z["metres"].tolist() if "metres" in z else [""] * n
+    bars = z["bars"].tolist() if "bars" in z else [0.0] * n
+    starts = z["starts"].tolist() if "starts" in z else [0.0] * n
+    return [Melody(pitches[o[i]:o[i + 1]], durations[o[i]:o[i + 1]], MODES[modes[i]], tonics[i], sources[i],
+                   metres[i], bars[i], starts[i]) for i in range(n)]
 
 
 def melodies_dir(n_tunes: int = 1200, minor_share: float = 0.4) -> Path:
@@ -374,6 +489,7 @@ def melodies_dir(n_tunes: int = 1200, minor_share: float = 0.4) -> Path:
         mels = extract_melodies(n_tunes, minor_share)
         save_npz(mels, folder / "melodies.npz")
         return {"parsed": n_tunes, "kept": len(mels), "seconds": round(time.perf_counter() - t0, 1),
+                "with metre": sum(m.bar > 0 for m in mels),
                 "minor": sum(m.mode == "minor" for m in mels), "source": "music21 corpus essenFolksong"}
 
     return build_once(name, build, validate=lambda f: (f / "melodies.npz").is_file())
@@ -401,8 +517,8 @@ def split_melodies(melodies: list[Melody], val_share: float = 0.1, seed: int = 0
 
 
 # ---------------------------------------------------------------- descriptions (text in)
-# Each tune's measurable properties, as words. The data has no metre (bars are not kept), so
-# descriptions say mode, pace and range only. All are measured on the first LABEL_NOTES notes:
+# Each tune's measurable properties, as words: mode, pace and range (not the metre, which is known
+# for most tunes but not all: see Melody.bar). All are measured on the first LABEL_NOTES notes:
 # what the melody model sees in training and writes when sampling.
 LABEL_NOTES = 32
 LIVELY_BELOW = 1.15   # mean note length in beats below this: "lively" (many short notes); the corpus median

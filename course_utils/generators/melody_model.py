@@ -6,7 +6,7 @@
     mel = sample_melodies(model, tok, "minor", n=1, temperature=1.0, seed=0)[0]
     conditioning_report(model, tok)                     # does asking for minor give minor?
     continue_melodies(model, tok, [parse_opening("D4 E4 F#4 G4 A4")], "any", seed=0)   # melody in
-    prompt_key_report(model, tok, openings)             # do continuations keep the opening's key?
+    prompt_key_report(model, tok, openings)             # do continuations keep the opening's key and metre?
     text_model, log = train_text_melody_model(model, tok, train_melodies)   # text in (MiniLM vector)
     sample_described(text_model, tok, ["a slow, sad tune with a narrow range"], n=4, guidance=2.0)
     description_report(text_model, tok, description_bank())   # measured labels match the words?
@@ -40,8 +40,8 @@ from course_utils.sampling.logits import guided, sample_next
 from course_utils.training.scoring import next_token_nll
 from course_utils.training.log import TrainLog
 from course_utils.data.melodies import (DURATIONS, MODES, PITCH_MAX, PITCH_MIN, PROPERTIES, REST, Melody,
-                                        description_bank, labels_of_description, melody_labels, mode_of,
-                                        note_name, parse_opening, scale_share, training_labels)
+                                        description_bank, downbeat_share, labels_of_description, melody_labels,
+                                        mode_of, note_name, parse_opening, scale_share, training_labels)
 
 CONDITIONS = ("major", "minor", "any")  # "any" = unconditioned
 
@@ -334,7 +334,8 @@ def prompt_key_report(model, tokenizer, openings: list[Melody], condition: str =
     """Does a continuation keep its opening's key? For each opening (all of one length k), the share
     of the new notes (after note k) in the opening's scale (its `mode` on its tonic): continued
     from the opening, and in unprompted samples of the same condition (notes after note k too).
-    Two batched sampling runs; the mean over openings and draws."""
+    Two batched sampling runs; the mean over openings and draws. And its metre, from the same
+    draws: "downbeats, ..." is downbeats_kept (openings of a known metre only; NaN if none)."""
     k = len(openings[0]) if openings else 0
     cont = continue_melodies(model, tokenizer, openings, condition, n=n, temperature=temperature, seed=seed,
                              max_notes=max_notes)
@@ -349,7 +350,26 @@ def prompt_key_report(model, tokenizer, openings: list[Melody], condition: str =
             "same mode, unprompted": float(np.mean([mode_of(m.pitches[k:]) == md for m, md in zip(free, modes)])),
             "openings": len(openings), "draws each": n,
             "kept the opening": float(np.mean([(m.pitches[:k], m.durations[:k]) == (o.pitches, o.durations)
-                                               for m, o in zip(cont, [o for o in openings for _ in range(n)])]))}
+                                               for m, o in zip(cont, [o for o in openings for _ in range(n)])])),
+            "downbeats, continued": downbeats_kept(openings, cont, n=n),
+            "downbeats, unprompted": downbeats_kept(openings, free, n=n),
+            "openings with a metre": sum(o.bar > 0 for o in openings)}
+
+
+def downbeats_kept(openings: list[Melody], melodies: list[Melody], *, n: int = 1) -> float:
+    """Does a melody keep its opening's metre? `melodies` holds n per opening, in order (as
+    continue_melodies returns them). For each opening whose metre is known (bar > 0, a corpus
+    opening), the opening's bar lines are continued through the melody's notes after the opening's
+    length k, and data.melodies.downbeat_share counts the share that fall on a note's start; the
+    mean over those melodies. The tokens carry durations only, never a bar line: a model keeps the
+    metre only by adding up the lengths itself. NaN when no opening has a known metre."""
+    if len(melodies) != n * len(openings):
+        raise BadInputError(f"need n={n} melodies per opening: {len(openings)} openings, {len(melodies)} melodies.")
+    k = len(openings[0]) if openings else 0
+    shares = [downbeat_share(m.durations, o.bar, o.start, from_note=k)
+              for m, o in zip(melodies, [o for o in openings for _ in range(n)]) if o.bar > 0]
+    shares = [x for x in shares if not math.isnan(x)]
+    return float(np.mean(shares)) if shares else float("nan")
 
 
 def conditioning_report(model, tokenizer, *, n: int = 64, temperature: float = 1.0, seed: int = 0,

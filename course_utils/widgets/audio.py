@@ -18,7 +18,7 @@ slider's classifier-free guidance; melodies are cached by description and guidan
 from __future__ import annotations
 
 from course_utils.generators.audio import TIMBRES
-from course_utils.i18n import t
+from course_utils.kernel.i18n import t
 from course_utils.kernel.errors import BadInputError
 from course_utils.widgets.output import Previewed, show_error, show_view
 from course_utils.generators.melody_model import CONDITIONS, compose_melody

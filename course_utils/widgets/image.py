@@ -5,7 +5,7 @@ cached per setting (the last 64, for one generator), so going back to a setting 
 """
 from __future__ import annotations
 
-from course_utils.i18n import t
+from course_utils.kernel.i18n import t
 from course_utils.kernel.errors import BadInputError
 from course_utils.widgets.output import Previewed, show_error, show_view
 from course_utils.generators.text_to_digits import TextToDigits, prompt_figure, render_prompt  # noqa: F401 (the plain functions)
