@@ -123,10 +123,8 @@ def agreed_splits(per_class_train: int, per_class_test: int = 300, seed: int = 0
 
 
 def agreed_extra(label: str, n: int, exclude, seed: int = 0) -> pd.DataFrame:
-    """`n` more agreed tweets of one label, none in `exclude` (texts) or in either test set."""
-    _, noisy_test = tweet_splits(seed=seed)
-    _, agreed_test = agreed_splits(1, seed=seed)
+    """`n` more agreed tweets of one label, none in `exclude` (texts: pass the training rows and both
+    test sets)."""
     df = _load_clean().sample(frac=1.0, random_state=seed)
-    taken = set(exclude) | set(noisy_test["text"]) | set(agreed_test["text"])
-    df = df[(df["label"] == label) & (df["confidence"] >= AGREED) & ~df["text"].isin(taken)]
+    df = df[(df["label"] == label) & (df["confidence"] >= AGREED) & ~df["text"].isin(set(exclude))]
     return df.head(n).reset_index(drop=True)

@@ -32,7 +32,8 @@ def training_set(seed: int = SEED):
     _, test_all = tweet_splits(seed=seed)
     tweets, test_agreed = agreed_splits(TRAIN_PER_CLASS, seed=seed)
     words = rated_words(WORDS_PER_LABEL, seed=seed)
-    neutral = agreed_extra("neutral", WORDS_PER_LABEL, tweets["text"], seed=seed)   # balance the words
+    taken = [*tweets["text"], *test_all["text"], *test_agreed["text"]]
+    neutral = agreed_extra("neutral", WORDS_PER_LABEL, taken, seed=seed)   # balance the words
     train = pd.concat([tweets[["text", "label"]], neutral[["text", "label"]], words[["text", "label"]]])
     train = train.sample(frac=1.0, random_state=seed).reset_index(drop=True)
     train["label_id"] = train["label"].map(LABELS.index)

@@ -571,8 +571,6 @@ _ = cu.claim("real songs minus continued, share of the opening's bar lines on a 
 #    (w = 0 is the plain conditional model; larger w pushes further towards the description).
 
 # %%
-from collections import Counter
-
 from course_utils.data import melodies as M
 
 for m in train_mels[:3]:
@@ -768,6 +766,8 @@ except cu.CourseError as err:      # offline (or the uroman package missing): sa
 else:
     import uroman
 
+    from course_utils.kernel.seed import seeded
+
     sentence = "안녕하세요, 트랜스포머로 만든 목소리입니다."
     romanised = uroman.Uroman().romanize_string(sentence)   # Hangul -> Latin letters, which the model reads
     print(f"{sentence} → {romanised}")
@@ -775,8 +775,7 @@ else:
     tts_rate = tts.config.sampling_rate
     print(f"noise_scale {tts.noise_scale}, noise_scale_duration {tts.noise_scale_duration}")
     for seed in (SEED, SEED + 1):
-        torch.manual_seed(seed)       # both noises (sound and durations) come from this seed
-        with torch.no_grad():
+        with seeded(seed, tts.device), torch.no_grad():   # both noises (sound, durations) from this seed only
             speech = tts(**tts_ids).waveform[0]
         print(f"seed {seed}: {speech.shape[-1] / tts_rate:.2f} s at {tts_rate} Hz")
         display(Audio(speech.float().cpu().numpy(), rate=tts_rate))
