@@ -107,7 +107,18 @@ def test_piano_roll_is_a_figure():
     from matplotlib.figure import Figure
     fig = A.piano_roll(_melody(), tempo=100)
     assert isinstance(fig, Figure)
-    assert len(fig.axes[0].collections) == 6  # six sounding notes, the rest is not drawn
+    (notes,) = fig.axes[0].collections            # every note in one artist (fast to redraw)
+    assert len(notes.get_paths()) == 6              # six sounding notes, the rest is not drawn
+    tops = [path.vertices[:, 1].max() for path in notes.get_paths()]
+    assert tops == pytest.approx([60.4, 62.4, 64.4, 67.4, 64.4, 60.4])    # tonic 60 + each pitch, 0.8 high
+
+
+def test_piano_roll_colours_notes_outside_the_scale():
+    from matplotlib.colors import to_rgba
+    mel = Melody([0, 1, 4, 6], [1.0] * 4, "major", 60)        # C, C#, E, F#: two outside C major
+    (notes,) = A.piano_roll(mel).axes[0].collections
+    blue, orange = to_rgba("tab:blue"), to_rgba("tab:orange")
+    assert [tuple(c) for c in notes.get_facecolors()] == [blue, orange, blue, orange]
 
 
 @pytest.mark.parametrize("kwargs", [dict(sample_rate=100), dict(tempo=0), dict(timbre="kazoo"), dict(volume=2),
@@ -134,7 +145,7 @@ def test_piano_roll_marks_the_opening():
     span = marked.axes[0].patches[-1].get_window_extent()
     assert span.width > 0
     labels = [t.get_text() for t in marked.axes[0].get_legend().get_texts()]
-    assert labels[0] == "the opening (2 notes)" and len(marked.axes[0].collections) == 6
+    assert labels[0] == "the opening (2 notes)" and len(marked.axes[0].collections[0].get_paths()) == 6
     with pytest.raises(BadInputError):
         A.piano_roll(mel, prompt_notes=len(mel) + 1)
 

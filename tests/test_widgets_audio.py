@@ -66,7 +66,7 @@ def test_compose_melody_continues_an_opening_and_caches_it(model_and_tok):
     a = MM.compose_melody(model, tok, condition="major", seed=2, opening="D4 E4 F#4 G4 A4:2", max_seconds=2.0)
     assert (a.melody.pitches[:5], a.melody.durations[:5]) == ([0, 2, 4, 5, 7], [1.0, 1.0, 1.0, 1.0, 2.0])
     assert a.melody.tonic_midi == 62 and a.summary.startswith("opening: 5 notes (major, tonic D4)")
-    assert len(a.figure.axes[0].patches) >= 1 and "opening" in a.figure.axes[0].get_title()
+    assert len(a.figure.axes[0].patches) >= 1 and "opening" in a.figure.axes[0].get_title("left")
     hits = MM._SAMPLERS[id(model)].cache_info().hits
     b = MM.compose_melody(model, tok, condition="major", seed=2, opening=" D4 E4 F#4 G4 A4:2 ", timbre="pluck",
                           max_seconds=2.0)
@@ -109,7 +109,7 @@ def test_compose_melody_from_a_description_is_cached_by_description_and_guidance
     kw = dict(text_model=text_model, seed=3, max_seconds=2.0)
     a = MM.compose_melody(model, tok, description="a slow sad tune", guidance=2.0, **kw)
     assert a.summary.startswith("described: 'a slow sad tune', guidance 2 | measured: ")
-    assert "asked: (the description)" in a.summary and "a slow sad tune" in a.figure.axes[0].get_title()
+    assert "asked: (the description)" in a.summary and "a slow sad tune" in a.figure.axes[0].get_title("left")
     sampler = MM._SAMPLERS[(id(model), id(text_model))]
     hits = sampler.cache_info().hits
     b = MM.compose_melody(model, tok, description=" a slow sad tune ", guidance=2.0, timbre="pluck", **kw)

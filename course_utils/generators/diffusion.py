@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import math
 import time
+import weakref
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
+from typing import Callable, NamedTuple, Sequence
 
 import torch
 from torch import nn
@@ -139,13 +140,25 @@ class Denoiser(nn.Module):
                 drop: torch.Tensor | None = None) -> torch.Tensor:
         """x: (B, data_dim), t: (B,) ints, cond: (B, cond_dim) or None (= no condition);
         drop: (B,) bools, True where the condition is replaced by the null condition."""
-        h = self.inp(x) + self.time(timestep_embedding(t, self.time_dim, self.T))
+        h = self.inp(x) + self.time_features(t)
         if self.cond_dim:
-            if cond is None:
-                cond = self.null_cond.expand(x.shape[0], -1)
-            elif drop is not None:
-                cond = torch.where(drop[:, None], self.null_cond.expand_as(cond), cond)
-            h = h + self.cond(cond)
+            h = h + self.cond_features(cond, drop, x.shape[0])
+        return self.head(h)
+
+    # the three parts of forward, which `sample` also calls one by one: while sampling, the
+    # condition's features stay the same at every step and a step's time features the same at every
+    # call, so it computes each only once (the same numbers: the same operations on the same inputs)
+    def time_features(self, t: torch.Tensor) -> torch.Tensor:
+        return self.time(timestep_embedding(t, self.time_dim, self.T))
+
+    def cond_features(self, cond: torch.Tensor | None, drop: torch.Tensor | None, n: int) -> torch.Tensor:
+        if cond is None:
+            cond = self.null_cond.expand(n, -1)
+        elif drop is not None:
+            cond = torch.where(drop[:, None], self.null_cond.expand_as(cond), cond)
+        return self.cond(cond)
+
+    def head(self, h: torch.Tensor) -> torch.Tensor:
         return self.out(self.blocks(h))
 
     def num_parameters(self) -> int:
@@ -279,31 +292,112 @@ def _sample_loop(model, schedule, n, cond, guidance, n_steps, seed, device, clip
     x = randn((n, model.data_dim), gen, device) if x_T is None else x_T.to(device).clone()
     ts = sampling_timesteps(schedule.T, n_steps)
     keep = _record_set(ts, record)
-    abar = schedule.alpha_bars.to(device)
+    predict_noise = _noise_predictor(model, n, cond, guidance, device)
     out = SampleResult(x)
-    for i, t in enumerate(ts):
+    for i, (t, k) in enumerate(zip(ts, _step_numbers(schedule.alpha_bars.to(device), ts))):
         if t in keep:  # x is x_t here: noise level t + 1 in the paper's 1..T numbering
             out.steps.append((t + 1, x.cpu().clone()))
-        t_prev = ts[i + 1] if i + 1 < len(ts) else -1
-        tt = torch.full((n,), t, device=device, dtype=torch.long)
-        eps = _guided_eps(model, x, tt, cond, guidance)
-        a_t = abar[t]
-        a_prev = abar[t_prev] if t_prev >= 0 else torch.tensor(1.0, device=device)
-        x0_hat = (x - (1 - a_t).sqrt() * eps) / a_t.sqrt()
+        eps = predict_noise(x, t)
+        # k: this step's numbers, from a_t = abar_t and a_prev = abar of the next step visited (1 after the last)
+        x0_hat = (x - k.sqrt_1m_a_t * eps) / k.sqrt_a_t        # (x - sqrt(1 - a_t) eps) / sqrt(a_t)
         if clip is not None:
             x0_hat = x0_hat.clamp(*clip)
-        # posterior q(x_prev | x_t, x0_hat) of the forward process, for a jump t -> t_prev
-        a_step = a_t / a_prev
-        mean = (a_prev.sqrt() * (1 - a_step) * x0_hat + a_step.sqrt() * (1 - a_prev) * x) / (1 - a_t)
-        if t_prev >= 0:
-            var = (1 - a_prev) / (1 - a_t) * (1 - a_step)
-            x = mean + var.sqrt() * randn(x.shape, gen, device)
+        # posterior q(x_prev | x_t, x0_hat) of the forward process, for a jump t -> t_prev, a_step = a_t / a_prev:
+        # mean = (sqrt(a_prev) (1 - a_step) x0_hat + sqrt(a_step) (1 - a_prev) x) / (1 - a_t)
+        mean = (k.c_x0 * x0_hat + k.c_x * x) / k.one_m_a_t
+        if i + 1 < len(ts):
+            # variance (1 - a_prev) / (1 - a_t) * (1 - a_step)
+            x = mean + k.sigma * randn(x.shape, gen, device)
         else:
             x = mean
     if keep:
         out.steps.append((0, x.cpu().clone()))  # level 0: the finished sample
     out.x, out.seconds = x.cpu(), time.perf_counter() - t0
     return out
+
+
+class _Step(NamedTuple):
+    sqrt_1m_a_t: torch.Tensor
+    sqrt_a_t: torch.Tensor
+    c_x0: torch.Tensor
+    c_x: torch.Tensor
+    one_m_a_t: torch.Tensor
+    sigma: torch.Tensor
+
+
+def _step_numbers(abar: torch.Tensor, ts: list[int]) -> list[_Step]:
+    """The schedule's numbers in each sampling step's update, for all visited steps at once. Each
+    is an elementwise float operation on the same float32 inputs, so it is, bit for bit, the
+    number the formula gives when computed at its own step (tests/test_sampling_speedups.py)."""
+    a_t = abar[torch.tensor(ts, dtype=torch.long, device=abar.device)]
+    a_prev = torch.cat([a_t[1:], torch.ones(1, dtype=abar.dtype, device=abar.device)])
+    a_step = a_t / a_prev
+    cols = ((1 - a_t).sqrt(), a_t.sqrt(), a_prev.sqrt() * (1 - a_step), a_step.sqrt() * (1 - a_prev), 1 - a_t,
+            ((1 - a_prev) / (1 - a_t) * (1 - a_step)).sqrt())
+    return [_Step(*row) for row in zip(*(c.unbind() for c in cols))]
+
+
+def _noise_predictor(model, n: int, cond, w: float, device):
+    """(x, t) -> the guided noise guess of `_guided_eps`, with the same numbers. For a Denoiser, with
+    less work per step: the condition's features (the same at every step) are computed once, and
+    each step's time features are kept between calls (`_time_features`). Any other model (or a
+    Denoiser with its own forward or a hook on it): `_guided_eps`, step by step."""
+    if not (isinstance(model, Denoiser) and type(model).forward is Denoiser.forward
+            and not model._forward_hooks and not model._forward_pre_hooks):
+        return lambda x, t: _guided_eps(model, x, torch.full((n,), t, device=device, dtype=torch.long), cond, w)
+    paired = cond is not None and w != 0      # one batched pass: with the condition, then without
+    rows = 2 * n if paired else n
+    features = None
+    if model.cond_dim:
+        if paired:
+            drop = torch.cat([torch.zeros(n, dtype=torch.bool, device=device),
+                              torch.ones(n, dtype=torch.bool, device=device)])
+            features = model.cond_features(torch.cat([cond, cond]), drop, rows)
+        else:
+            features = model.cond_features(cond, None, n)
+    time_features = _time_features(model, rows, device)
+
+    def predict(x, t):
+        h = model.inp(torch.cat([x, x]) if paired else x) + time_features(t)
+        if features is not None:
+            h = h + features
+        eps = model.head(h)
+        if not paired:
+            return eps
+        eps_c, eps_u = eps.chunk(2)
+        return guided(eps_c, eps_u, w)
+    return predict
+
+
+_TIME_MEMO: dict = {}          # the last sampled model's time features, per step (one model at a time)
+TIME_MEMO_BYTES = 16 * 2**20   # at most this much (the widget's 16 digits: 6.6 MB); larger: per step
+
+
+def _time_features(model: Denoiser, rows: int, device):
+    """t -> model.time_features(t for each of `rows` rows), kept between calls while the model's time
+    network is unchanged (its parameters compared bit for bit each call): a guidance or seed that
+    the widget has not drawn yet skips that part of every step."""
+    param = next(model.parameters())
+    size = rows * model.T * model.inp.out_features * param.element_size()
+
+    def compute(t):
+        return model.time_features(torch.full((rows,), t, device=device, dtype=torch.long))
+    if size > TIME_MEMO_BYTES:
+        return compute
+    key = (rows, str(device), param.dtype, model.T, model.time_dim)
+    weights = [p.detach() for p in model.time.parameters()]
+    memo = _TIME_MEMO.get("last")
+    if (memo is None or memo["model"]() is not model or memo["key"] != key
+            or not all(torch.equal(a, b) for a, b in zip(memo["weights"], weights))):
+        memo = {"model": weakref.ref(model), "key": key, "weights": [w.clone() for w in weights], "steps": {}}
+        _TIME_MEMO["last"] = memo
+    steps = memo["steps"]
+
+    def features(t):
+        if t not in steps:
+            steps[t] = compute(t)
+        return steps[t]
+    return features
 
 
 def _guided_eps(model, x, t, cond, w):
