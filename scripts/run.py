@@ -28,8 +28,13 @@ ROOT = Path(__file__).resolve().parents[1]
 CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 
 
+STARTED = time.monotonic()
+
+
 def say(text: str) -> None:
-    print(f"== {text}", flush=True)
+    """A step, with the time since the start (the README's figures for the test command come from these)."""
+    elapsed = int(time.monotonic() - STARTED)
+    print(f"== [{elapsed // 60}:{elapsed % 60:02d}] {text}", flush=True)
 
 
 def venv_python(folder: Path) -> Path:
@@ -115,16 +120,28 @@ def lab(py: Path, extra: list[str]) -> int:
 
 
 def test(py: Path, extra: list[str]) -> int:
-    run(py, "-m", "pip", "install", "-q", "-r", "requirements-test.txt",
-        *(["-c", os.environ["CONSTRAINTS"]] if os.environ.get("CONSTRAINTS") else []), cwd=ROOT)
     # Two test workers share the cores; passive OpenMP waiting keeps torch's threads from spinning
     # against each other (measured: a 2-thread job ran 25x slower beside another one).
     env = activated(py, COURSE_MODE="offline", TOKENIZERS_PARALLELISM="false", OMP_WAIT_POLICY="PASSIVE")
-    # every cached model built first: each notebook meets a warm cache
-    run(py, "-m", "course_utils.prepare", cwd=ROOT, env=env)
+    # every cached model built first, so each notebook meets a warm cache; meanwhile pip installs the
+    # test tools (the two do not touch the same files)
+    prepare = subprocess.Popen([str(py), "-m", "course_utils.prepare"], cwd=ROOT, env=env)
+    say("installing the test tools (requirements-test.txt) while the models are prepared")
+    installed = subprocess.run([str(py), "-m", "pip", "install", "-q", "-r", "requirements-test.txt",
+                                *(["-c", os.environ["CONSTRAINTS"]] if os.environ.get("CONSTRAINTS") else [])],
+                               cwd=ROOT).returncode
+    if prepare.wait() != 0 or installed != 0:
+        say("setting up the tests failed (see above)")
+        return 1
+    workers = os.environ.get("COURSE_TEST_WORKERS", "2")
+    if workers != "1" and "OMP_NUM_THREADS" not in os.environ:
+        # one torch thread per kernel: the workers already fill the cores (measured: the suite 6 % faster,
+        # every stored output and claim the same)
+        env["OMP_NUM_THREADS"] = "1"
+    say(f"pytest on {workers} workers")
     return subprocess.run([str(py), "-m", "pytest", "tests", "solutions", "--nbval",
                            "--nbval-sanitize-with", "tests/nbval_sanitize.cfg",
-                           "-n", os.environ.get("COURSE_TEST_WORKERS", "2"), "--dist", "loadscope",
+                           "-n", workers, "--dist", "loadscope",
                            "--no-loadscope-reorder", "--durations=15", "-q", *extra], cwd=ROOT, env=env).returncode
 
 
