@@ -317,24 +317,26 @@ def _sample_loop(model, schedule, n, cond, guidance, n_steps, seed, device, clip
 
 
 class _Step(NamedTuple):
-    sqrt_1m_a_t: torch.Tensor
-    sqrt_a_t: torch.Tensor
-    c_x0: torch.Tensor
-    c_x: torch.Tensor
-    one_m_a_t: torch.Tensor
-    sigma: torch.Tensor
+    sqrt_1m_a_t: float
+    sqrt_a_t: float
+    c_x0: float
+    c_x: float
+    one_m_a_t: float
+    sigma: float
 
 
 def _step_numbers(abar: torch.Tensor, ts: list[int]) -> list[_Step]:
     """The schedule's numbers in each sampling step's update, for all visited steps at once. Each
     is an elementwise float operation on the same float32 inputs, so it is, bit for bit, the
-    number the formula gives when computed at its own step (tests/test_sampling_speedups.py)."""
+    number the formula gives when computed at its own step; as Python floats (float32 values held
+    exactly) they enter each step's tensor arithmetic as the 0-d tensors did, without a tensor per
+    number (tests/test_diffusion_exact_speedups.py)."""
     a_t = abar[torch.tensor(ts, dtype=torch.long, device=abar.device)]
     a_prev = torch.cat([a_t[1:], torch.ones(1, dtype=abar.dtype, device=abar.device)])
     a_step = a_t / a_prev
     cols = ((1 - a_t).sqrt(), a_t.sqrt(), a_prev.sqrt() * (1 - a_step), a_step.sqrt() * (1 - a_prev), 1 - a_t,
             ((1 - a_prev) / (1 - a_t) * (1 - a_step)).sqrt())
-    return [_Step(*row) for row in zip(*(c.unbind() for c in cols))]
+    return [_Step(*row) for row in zip(*(c.tolist() for c in cols))]
 
 
 def _noise_predictor(model, n: int, cond, w: float, device):

@@ -19,7 +19,8 @@ def figure_png(figure, dpi: int = PNG_DPI) -> bytes:
     """The figure as PNG, drawn once at its own size. (Jupyter's own rendering of a Figure draws it
     twice, to find a tight bounding box; the course's figures have fixed margins and need none.)"""
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=dpi)
+    # the fastest zlib level: a few ms less per redraw for ~6 % more bytes
+    figure.savefig(buffer, format="png", dpi=dpi, pil_kwargs={"compress_level": 1})
     return buffer.getvalue()
 
 
