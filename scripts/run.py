@@ -74,7 +74,9 @@ def setup(folder: Path) -> Path:
     if not py.exists():
         say(f"creating {folder}")
         venv.create(folder, with_pip=True)
-    pip = [py, "-m", "pip", "install", "-q"]
+    # --no-compile: pip would byte-compile every module of every package (most of an install's CPU
+    # time: torch, transformers, sympy ...); Python compiles the ones a lesson imports, once, on import
+    pip = [py, "-m", "pip", "install", "-q", "--no-compile"]
     spec = os.environ.get("TORCH_SPEC")
     has_torch = subprocess.run([str(py), "-c", "import torch"], capture_output=True).returncode == 0
     if spec or not has_torch:
@@ -127,7 +129,7 @@ def test(py: Path, extra: list[str]) -> int:
     # test tools (the two do not touch the same files)
     prepare = subprocess.Popen([str(py), "-m", "course_utils.prepare"], cwd=ROOT, env=env)
     say("installing the test tools (requirements-test.txt) while the models are prepared")
-    installed = subprocess.run([str(py), "-m", "pip", "install", "-q", "-r", "requirements-test.txt",
+    installed = subprocess.run([str(py), "-m", "pip", "install", "-q", "--no-compile", "-r", "requirements-test.txt",
                                 *(["-c", os.environ["CONSTRAINTS"]] if os.environ.get("CONSTRAINTS") else [])],
                                cwd=ROOT).returncode
     if prepare.wait() != 0 or installed != 0:
