@@ -26,6 +26,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CPU_INDEX = "https://download.pytorch.org/whl/cpu"
+# pip byte-compiles every module of every package it installs: most of an install's CPU time (torch,
+# transformers, sympy ...). Without it Python compiles the modules a lesson imports, once, on first
+# import, unless PYTHONDONTWRITEBYTECODE forbids writing them: then every process would compile them
+# again, and pip's compiling up front is the faster way.
+NO_COMPILE = [] if os.environ.get("PYTHONDONTWRITEBYTECODE") else ["--no-compile"]
 
 
 STARTED = time.monotonic()
@@ -74,9 +79,7 @@ def setup(folder: Path) -> Path:
     if not py.exists():
         say(f"creating {folder}")
         venv.create(folder, with_pip=True)
-    # --no-compile: pip would byte-compile every module of every package (most of an install's CPU
-    # time: torch, transformers, sympy ...); Python compiles the ones a lesson imports, once, on import
-    pip = [py, "-m", "pip", "install", "-q", "--no-compile"]
+    pip = [py, "-m", "pip", "install", "-q", *NO_COMPILE]
     spec = os.environ.get("TORCH_SPEC")
     has_torch = subprocess.run([str(py), "-c", "import torch"], capture_output=True).returncode == 0
     if spec or not has_torch:
@@ -129,7 +132,7 @@ def test(py: Path, extra: list[str]) -> int:
     # test tools (the two do not touch the same files)
     prepare = subprocess.Popen([str(py), "-m", "course_utils.prepare"], cwd=ROOT, env=env)
     say("installing the test tools (requirements-test.txt) while the models are prepared")
-    installed = subprocess.run([str(py), "-m", "pip", "install", "-q", "--no-compile", "-r", "requirements-test.txt",
+    installed = subprocess.run([str(py), "-m", "pip", "install", "-q", *NO_COMPILE, "-r", "requirements-test.txt",
                                 *(["-c", os.environ["CONSTRAINTS"]] if os.environ.get("CONSTRAINTS") else [])],
                                cwd=ROOT).returncode
     if prepare.wait() != 0 or installed != 0:

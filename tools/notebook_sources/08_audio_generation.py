@@ -735,8 +735,9 @@ else:
     musicgen, processor = cu.load_model("music-generation", dtype=torch.float32)   # the model and its processor
     inputs = processor(text=["a calm folk melody on a clarinet, in a minor key"], padding=True,
                        return_tensors="pt").to(device.device)
-    torch.manual_seed(0)
-    audio_codes = musicgen.generate(**inputs, do_sample=True, guidance_scale=3.0, max_new_tokens=256)
+    from course_utils.kernel.seed import seeded
+    with seeded(0, device.device):   # its own seed: the lesson's random stream stays untouched
+        audio_codes = musicgen.generate(**inputs, do_sample=True, guidance_scale=3.0, max_new_tokens=256)
     mg_rate = musicgen.config.audio_encoder.sampling_rate
     print(f"{name}: {audio_codes.shape[-1] / mg_rate:.1f} s of audio at {mg_rate} Hz")
     display(Audio(audio_codes[0, 0].float().cpu().numpy(), rate=mg_rate))
