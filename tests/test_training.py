@@ -42,3 +42,34 @@ def test_all_frozen_is_a_clear_error():
         p.requires_grad = False
     with pytest.raises(BadInputError, match="frozen"):
         train_classifier(model, None, ["a b c"], [0])
+
+
+def test_batches_by_length_cover_every_example_once_with_less_padding():
+    """by_length (the offline sentiment model's training): the same examples, each once per epoch, with
+    their labels, in batches of similar length; the plain path keeps its seeded shuffle."""
+    from transformers import AutoTokenizer
+
+    from course_utils.training.classifier import _batches
+    tok = AutoTokenizer.from_pretrained(minilm_dir())
+    rng = np.random.default_rng(0)
+    texts = [" ".join(["word"] * int(n)) for n in rng.integers(1, 40, size=300)]   # 1 to 39 words
+    labels = [len(t.split()) % 3 for t in texts]
+
+    def run(by_length):
+        seen, padded = [], 0
+        for b in _batches(tok, texts, labels, 32, 64, True, 5, by_length):
+            mask = b["attention_mask"]
+            padded += int(mask.numel() - mask.sum())
+            for ids, m, label in zip(b["input_ids"], mask, b["labels"]):
+                words = int(m.sum()) - 2                                   # [CLS] ... [SEP]
+                seen.append(words)
+                assert int(label) == words % 3                               # each text keeps its label
+        return seen, padded
+
+    plain, plain_pad = run(False)
+    grouped, grouped_pad = run(True)
+    assert sorted(grouped) == sorted(plain) == sorted(len(t.split()) for t in texts)
+    assert grouped_pad < plain_pad / 3
+    order = np.arange(300)
+    np.random.default_rng(5).shuffle(order)                                   # the plain path, as before
+    assert plain == [len(texts[i].split()) for i in order]

@@ -1,13 +1,14 @@
 """The offline three-class sentiment model: MiniLM fine-tuned on cleaned tweets and rated words.
 
 No packaged positive/negative/neutral model exists, so on first use we fine-tune the
-packaged all-MiniLM-L6-v2 (about two minutes on 2 CPU cores), evaluate it on held-out tweets, and
+packaged all-MiniLM-L6-v2 (about 70 s on 2 CPU cores), evaluate it on held-out tweets, and
 cache it as a normal transformers folder that `pipeline("text-classification", model=folder)` loads.
 
 The recipe (benchmarks/results/sentiment.md has what else was tried): tweets whose annotators all
 agreed (the corpus's labels are noisy otherwise), 500 per class, plus 400 negative and 400 positive
 single words rated by people (the VADER lexicon: tweets rarely look like "I hate it.") and 400 more
-neutral tweets to keep the classes balanced; 2 epochs. Scored on two held-out sets: tweets of every
+neutral tweets to keep the classes balanced; 2 epochs, texts of similar length batched together
+(the words would otherwise be padded to a tweet's length: half the build time). Scored on two held-out sets: tweets of every
 confidence (tweet_splits' test set) and tweets whose annotators agreed.
 """
 from __future__ import annotations
@@ -19,7 +20,7 @@ from course_utils.models.offline import _weights_ok, minilm_dir
 from course_utils.kernel.quiet import quiet_libraries, silenced
 from course_utils.data.tweets import LABELS, agreed_extra, agreed_splits, tweet_splits
 
-CACHE_NAME = "minilm-tweet-sentiment-v3"   # v3: agreed tweets + rated words
+CACHE_NAME = "minilm-tweet-sentiment-v4"   # v3: agreed tweets + rated words; v4: batched by length
 TRAIN_PER_CLASS, WORDS_PER_LABEL, EPOCHS, SEED = 500, 400, 2, 0
 
 
@@ -57,7 +58,9 @@ def _train(out: Path) -> dict:
             src, num_labels=len(LABELS), id2label=dict(enumerate(LABELS)),
             label2id={l: i for i, l in enumerate(LABELS)}, use_safetensors=True)
     with torch.random.fork_rng():
-        res = train_classifier(model, tok, train["text"], train["label_id"], epochs=EPOCHS, seed=SEED)
+        # by_length: the rated words (1-3 tokens) would otherwise be padded to a tweet's length
+        res = train_classifier(model, tok, train["text"], train["label_id"], epochs=EPOCHS, seed=SEED,
+                               by_length=True)
     pred = predict_classifier(model, tok, test["text"])
     pred_agreed = predict_classifier(model, tok, agreed["text"])
     with silenced():

@@ -15,11 +15,20 @@ from course_utils.kernel.errors import BadInputError
 from course_utils.training.log import TrainLog
 
 
-def _batches(tokenizer, texts, labels, batch_size, max_len, shuffle, seed):
+def _batches(tokenizer, texts, labels, batch_size, max_len, shuffle, seed, by_length=False):
     order = np.arange(len(texts))
+    rng = np.random.default_rng(seed)
     if shuffle:
-        np.random.default_rng(seed).shuffle(order)
-    for start in range(0, len(order), batch_size):
+        rng.shuffle(order)
+    starts = list(range(0, len(order), batch_size))
+    if by_length:
+        # texts of similar length share a batch (sorted within pools of 8 batches, the batches then
+        # shuffled): less padding, so less compute when short and long texts are mixed
+        lengths = np.array([len(ids) for ids in tokenizer(texts, truncation=True, max_length=max_len)["input_ids"]])
+        pools = np.array_split(order, range(batch_size * 8, len(order), batch_size * 8))
+        order = np.concatenate([pool[np.argsort(lengths[pool], kind="stable")] for pool in pools])
+        rng.shuffle(starts)
+    for start in starts:
         idx = order[start:start + batch_size]
         enc = tokenizer([texts[i] for i in idx], truncation=True, max_length=max_len,
                         padding=True, return_tensors="pt")
@@ -42,8 +51,9 @@ def check_labels(labels, num_labels: int) -> None:
 
 def train_classifier(model, tokenizer, texts, labels, *, epochs: int = 2, batch_size: int = 32,
                      lr: float = 5e-5, max_len: int = 64, seed: int = 0, device=None,
-                     progress: bool = False) -> TrainLog:
-    """Fine-tune any `...ForSequenceClassification` model with AdamW; returns the loss curve."""
+                     progress: bool = False, by_length: bool = False) -> TrainLog:
+    """Fine-tune any `...ForSequenceClassification` model with AdamW; returns the loss curve.
+    `by_length`: batch texts of similar length together (less padding: faster on mixed lengths)."""
     check_labels(labels, model.config.num_labels)
     device = device or next(model.parameters()).device
     params = [p for p in model.parameters() if p.requires_grad]
@@ -56,7 +66,7 @@ def train_classifier(model, tokenizer, texts, labels, *, epochs: int = 2, batch_
     result, t0 = TrainLog(), time.perf_counter()
     model.train()
     for epoch in range(epochs):
-        for batch in _batches(tokenizer, texts, labels, batch_size, max_len, True, seed + epoch):
+        for batch in _batches(tokenizer, texts, labels, batch_size, max_len, True, seed + epoch, by_length):
             batch = {k: v.to(device) for k, v in batch.items()}
             loss = model(**batch).loss
             loss.backward()

@@ -259,9 +259,9 @@ cu.claim("share judged positive when asked positive minus when asked negative",
 
 # %% [markdown]
 # Asking works, unevenly. A day at the beach is already a happy topic: with no instruction the
-# judge calls many candidates positive (most others neutral) and almost none negative, so asking
-# for "positive" adds less than one might expect: across seeds its
-# gain over no instruction ranged from about 0 to 0.4, too unsteady to claim. Asking for
+# judge calls a third to a half of the candidates positive (most others neutral) and few negative, so
+# asking for "positive" adds less than one might expect: across seeds its
+# gain over no instruction ranged from about 0.1 to 0.4, too unsteady to claim. Asking for
 # "negative" is what reliably moves the judge. Filtering then keeps only the accepted ones, but
 # it is only as good as its judge: a tweet classifier looks at words, so a kept "negative" line
 # can be a reply *about* negativity (e.g. "Here's a sadder sentence: ...") rather than a sad
@@ -397,7 +397,7 @@ show_quiz("06")
 # - Steering plus a sentiment judge, over 32 candidates per condition: asking for "negative"
 #   raised the share the judge labels negative by at least 0.2, and candidates asked to be
 #   positive were judged positive far more often than those asked to be negative (the claims in
-#   section 5). The beach topic is positive already, so asking for "positive" adds little.
+#   section 5). The beach topic leans positive already, so asking for "positive" adds less, and less steadily.
 # - Stopping: max_new_tokens, stop strings and EOS each ended the text where expected.
 # - Classifier-free guidance (exercise 3): uncond + γ·(cond − uncond) on next-token logits; γ = 1 is the
 #   conditional model, larger γ exaggerates whatever the condition changed.
