@@ -18,18 +18,19 @@ def _steps():
     from course_utils.models.offline import minilm_dir, smollm2_dir
     from course_utils.models.sentiment import offline_sentiment_dir
 
+    # (label, build, beside): `beside` runs in a thread next to the others (file reading and numpy on one
+    # core, while the sentiment model trains on every core)
     return [
-        ("SmolLM2-135M-Instruct: GGUF -> bf16 safetensors", smollm2_dir),
-        ("all-MiniLM-L6-v2 sentence encoder (package files)", minilm_dir),
-        ("3-class tweet sentiment model (MiniLM fine-tuned)", offline_sentiment_dir),
-        ("Essen folk-song melodies (music21 corpus)", melodies_dir),
+        ("SmolLM2-135M-Instruct: GGUF -> bf16 safetensors", smollm2_dir, True),
+        ("all-MiniLM-L6-v2 sentence encoder (package files)", minilm_dir, False),
+        ("3-class tweet sentiment model (MiniLM fine-tuned)", offline_sentiment_dir, False),
+        ("Essen folk-song melodies (music21 corpus)", melodies_dir, False),
     ]
 
 
 def prepare_offline(verbose: bool = True) -> dict[str, tuple[Path, float]]:
-    """Build (or check) each cached entry; returns its folder and the seconds it took. The first
-    (SmolLM2's conversion: file reading and numpy, one core) runs in a thread beside the others
-    (the sentiment model's training on every core): together they finish sooner."""
+    """Build (or check) each cached entry; returns its folder and the seconds it took. The steps
+    marked `beside` run in a thread next to the others: together they finish sooner."""
     from concurrent.futures import ThreadPoolExecutor
 
     from course_utils.kernel.quiet import quiet_libraries
@@ -42,15 +43,18 @@ def prepare_offline(verbose: bool = True) -> dict[str, tuple[Path, float]]:
         folder = build()
         ready[label] = (folder, time.perf_counter() - t0)
         if verbose:
-            print(f"  {label}: ready in {folder.name} ({ready[label][1]:.1f} s)", flush=True)
+            # one write per line (newline included): the two threads' lines never run together
+            print(f"  {label}: ready in {folder.name} ({ready[label][1]:.1f} s)\n", end="", flush=True)
 
-    (first, *rest) = _steps()
-    with ThreadPoolExecutor(max_workers=1) as beside:
-        converted = beside.submit(run, *first)
-        for step in rest:
-            run(*step)
-        converted.result()          # its error, if any, is raised here
-    return {label: ready[label] for label, _ in (first, *rest)}
+    steps = _steps()
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        started = [thread.submit(run, label, build) for label, build, beside in steps if beside]
+        for label, build, beside in steps:
+            if not beside:
+                run(label, build)
+        for future in started:
+            future.result()          # its error, if any, is raised here
+    return {label: ready[label] for label, _, _ in steps}
 
 
 if __name__ == "__main__":

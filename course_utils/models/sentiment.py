@@ -8,8 +8,8 @@ The recipe (benchmarks/results/sentiment.md has what else was tried): tweets who
 agreed (the corpus's labels are noisy otherwise), 500 per class, plus 400 negative and 400 positive
 single words rated by people (the VADER lexicon: tweets rarely look like "I hate it.") and 400 more
 neutral tweets to keep the classes balanced; 2 epochs, texts of similar length batched together
-(the words would otherwise be padded to a tweet's length: half the build time). Scored on two held-out sets: tweets of every
-confidence (tweet_splits' test set) and tweets whose annotators agreed.
+(the words would otherwise be padded to a tweet's length: half the build time). Scored on two
+held-out sets: tweets of every confidence (tweet_splits' test set) and tweets whose annotators agreed.
 """
 from __future__ import annotations
 
