@@ -154,11 +154,10 @@ def setup_preparing(folder: Path) -> tuple[Path, bool]:
     rest = ["-r", "requirements.txt", "-r", "requirements-test.txt", *held()]
     installed = subprocess.run([*map(str, pip_install(py)), *rest, "-c", str(pins)], cwd=ROOT).returncode == 0
     prepared = prepare.wait() == 0
-    if not installed:
+    if not installed:   # pip changed nothing (it stops before installing when it cannot resolve)
         say("the other requirements could not be installed with the preparation's packages held: installing them now")
         run(*pip_install(py), *rest, cwd=ROOT)
-        prepared = False          # prepare again, with the versions the tests will use
-    if not prepared:
+    if not prepared:    # e.g. it needed a library that was not installed yet
         say("preparing the offline models again, now that everything is installed")
         prepared = subprocess.run([str(py), "-m", "course_utils.prepare"], cwd=ROOT, env=env).returncode == 0
     return py, prepared
