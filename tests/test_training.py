@@ -73,3 +73,38 @@ def test_batches_by_length_cover_every_example_once_with_less_padding():
     order = np.arange(300)
     np.random.default_rng(5).shuffle(order)                                   # the plain path, as before
     assert plain == [len(texts[i].split()) for i in order]
+
+
+def test_the_plain_loop_is_forward_backward_and_torchs_fused_adamw_step():
+    """train_classifier = for each batch: forward with labels, backward, AdamW step (torch's fused kernel
+    on a CPU, as transformers' Trainer uses by default), zero the gradients: the same weights bit for bit
+    as that loop written out; the unfused kernel differs only in the last bits."""
+    from transformers import AutoTokenizer
+
+    from course_utils.training.classifier import _batches
+    tok = AutoTokenizer.from_pretrained(minilm_dir())
+    config = BertConfig(vocab_size=tok.vocab_size, hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
+                        intermediate_size=64, num_labels=3)
+    texts = ["good great fine", "bad awful", "it is a table", "so happy today", "I hate it", "meh"] * 3
+    labels = [2, 0, 1, 2, 0, 1] * 3
+
+    def fresh():
+        torch.manual_seed(0)
+        return BertForSequenceClassification(config)
+
+    def by_hand(fused):
+        model = fresh()
+        opt = torch.optim.AdamW(model.parameters(), lr=3e-3, fused=fused)
+        model.train()
+        for epoch in range(2):
+            for batch in _batches(tok, texts, labels, 4, 64, True, 0 + epoch):
+                model(**batch).loss.backward()
+                opt.step()
+                opt.zero_grad()
+        return torch.cat([p.detach().flatten() for p in model.parameters()])
+
+    model = fresh()
+    train_classifier(model, tok, texts, labels, epochs=2, batch_size=4, lr=3e-3)
+    ours = torch.cat([p.detach().flatten() for p in model.parameters()])
+    assert torch.equal(ours, by_hand(fused=True))
+    torch.testing.assert_close(ours, by_hand(fused=False), rtol=0, atol=1e-4)   # the same AdamW, other rounding

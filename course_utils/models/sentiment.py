@@ -1,7 +1,7 @@
 """The offline three-class sentiment model: MiniLM fine-tuned on cleaned tweets and rated words.
 
 No packaged positive/negative/neutral model exists, so on first use we fine-tune the
-packaged all-MiniLM-L6-v2 (about 70 s on 2 CPU cores), evaluate it on held-out tweets, and
+packaged all-MiniLM-L6-v2 (about 60 s on 2 CPU cores), evaluate it on held-out tweets, and
 cache it as a normal transformers folder that `pipeline("text-classification", model=folder)` loads.
 
 The recipe (benchmarks/results/sentiment.md has what else was tried): tweets whose annotators all
@@ -20,7 +20,8 @@ from course_utils.models.offline import _weights_ok, minilm_dir
 from course_utils.kernel.quiet import quiet_libraries, silenced
 from course_utils.data.tweets import LABELS, agreed_extra, agreed_splits, tweet_splits
 
-CACHE_NAME = "minilm-tweet-sentiment-v4"   # v3: agreed tweets + rated words; v4: batched by length
+CACHE_NAME = "minilm-tweet-sentiment-v5"   # v3: agreed tweets + rated words; v4: batched by length;
+                                           # v5: fused AdamW (train_classifier)
 TRAIN_PER_CLASS, WORDS_PER_LABEL, EPOCHS, SEED = 500, 400, 2, 0
 
 
