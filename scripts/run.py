@@ -80,6 +80,9 @@ def torch_index() -> str | None:
 # these first and prepares the models while pip installs the rest (tests/test_requirements.py checks the list).
 PREPARE_NEEDS = ("transformers", "tokenizers", "safetensors", "gguf", "accelerate", "numpy", "pandas",
                  "scikit-learn", "music21", "tqdm")
+# Installed with them, though the preparation does not import it: datasets caps fsspec, which transformers'
+# Hub client needs too. Resolved after, it could ask for an older fsspec than the one the preparation holds.
+RESOLVED_WITH_PREPARE = ("datasets",)
 
 
 def requirement_lines(names) -> list[str]:
@@ -143,7 +146,7 @@ def setup_preparing(folder: Path) -> tuple[Path, bool]:
     Returns the venv's python and whether the preparation succeeded."""
     py = venv_with_torch(folder)
     say("installing what preparing the offline models needs" + (f" (held to {os.environ['CONSTRAINTS']})" if held() else ""))
-    run(*pip_install(py), *requirement_lines(PREPARE_NEEDS), *held(), cwd=ROOT)
+    run(*pip_install(py), *requirement_lines(PREPARE_NEEDS + RESOLVED_WITH_PREPARE), *held(), cwd=ROOT)
     install_course(py)
     # the rest may not change a package the preparation has imported: everything installed so far is held
     # at its version (should the rest need another version, it installs after the preparation instead)
